@@ -1,0 +1,107 @@
+import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+import { customHostProperties, hostExpression, TIKTOK_API_HOST, TIKTOK_WEB_HOST } from './shared/tikTokHosts';
+
+/** Scopes every TikTok app with Login Kit and the Content Posting API can grant. */
+const DEFAULT_SCOPES = ['user.info.basic', 'video.publish', 'video.upload'];
+
+/**
+ * TikTok's OAuth 2.0 with n8n's Connect button.
+ *
+ * TikTok calls the client id `client_key` and rejects `client_id`-only requests, while n8n's generic
+ * OAuth2 always sends `client_id`. Hidden fields make n8n also send `client_key` wherever n8n lets a
+ * credential add something: the authorize URL (`authQueryParameters`), the code exchange body
+ * (`additionalBodyProperties`, n8n >= 1.94) and, because n8n-core's refresh ignores additional body
+ * properties, the token URL's query string. Whether TikTok reads `client_key` from that query string on
+ * refresh is not documented: if it does not, refreshing fails and the node tells the user to reconnect
+ * or to use the TikTok Refresh Token API credential instead.
+ */
+export class TikTokOAuth2Api implements ICredentialType {
+	name = 'tikTokOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'TikTok OAuth2 API';
+
+	icon: Icon = 'file:tiktok.svg';
+
+	documentationUrl = 'https://developers.tiktok.com/doc/login-kit-web';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Client Key',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The Client Key shown on your app page at developers.tiktok.com',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Scopes',
+			name: 'scopes',
+			type: 'multiOptions',
+			// Only scopes approved for the app can be requested, otherwise TikTok refuses the whole authorization
+			options: [
+				{ name: 'user.info.basic (Required)', value: 'user.info.basic' },
+				{ name: 'user.info.profile (Username, for Post Links)', value: 'user.info.profile' },
+				{ name: 'video.list (TikTok Polling Trigger)', value: 'video.list' },
+				{ name: 'video.publish (Direct Post, Creator Info)', value: 'video.publish' },
+				{ name: 'video.upload (Drafts to the Inbox)', value: 'video.upload' },
+			],
+			default: DEFAULT_SCOPES,
+			description:
+				'Scopes to request. Pick only scopes your TikTok app has been approved for, or TikTok refuses the connection.',
+		},
+		...customHostProperties,
+		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `={{ ${hostExpression(TIKTOK_WEB_HOST)} + "/v2/auth/authorize/" }}`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `={{ ${hostExpression(TIKTOK_API_HOST)} + "/v2/oauth/token/?client_key=" + encodeURIComponent($self.clientId) }}`,
+		},
+		{
+			// n8n joins scopes with "," when the value contains one, as TikTok requires
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: `={{ ($self.scopes && $self.scopes.length ? $self.scopes : ${JSON.stringify(DEFAULT_SCOPES)}).join(",") }}`,
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			// disable_auto_auth=1 always shows TikTok's consent page, so the user can pick the account
+			default: '={{ "client_key=" + encodeURIComponent($self.clientId) + "&disable_auto_auth=1" }}',
+		},
+		{
+			displayName: 'Additional Body Properties',
+			name: 'additionalBodyProperties',
+			type: 'hidden',
+			default: '={{ JSON.stringify({ client_key: $self.clientId }) }}',
+		},
+		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ${hostExpression(TIKTOK_API_HOST, '$credentials')} }}`,
+			url: '/v2/user/info/',
+			qs: { fields: 'open_id,display_name' },
+		},
+	};
+}

@@ -1,0 +1,216 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { redactSecrets } from './shared/redact';
+import { customHostProperties, hostExpression, TIKTOK_API_HOST, tikTokApiBaseUrl } from './shared/tikTokHosts';
+
+interface TokenResponse {
+	access_token?: string;
+	refresh_token?: string;
+	open_id?: string;
+	error?: string;
+	error_description?: string;
+	log_id?: string;
+}
+
+/** Thrown when TikTok's token endpoint refuses; the TikTok node recognises it by name. */
+export class TikTokTokenError extends Error {
+	name = 'TikTokTokenError';
+
+	constructor(
+		message: string,
+		readonly oauthError: string,
+		readonly logId?: string,
+	) {
+		super(message);
+	}
+}
+
+/** Codes copied from the browser's address bar are URL-encoded; TikTok wants them decoded. */
+function urlDecoded(code: string): string {
+	try {
+		return decodeURIComponent(code);
+	} catch {
+		return code;
+	}
+}
+
+/** What the user should do for each OAuth error TikTok's token endpoint can answer. */
+function tokenErrorFix(error: string, grant: 'refresh_token' | 'authorization_code'): string {
+	switch (error) {
+		case 'invalid_client':
+			return 'Check the Client Key and Client Secret against your app page at developers.tiktok.com.';
+		case 'invalid_grant':
+			return grant === 'refresh_token'
+				? 'The refresh token is expired, revoked or already replaced (TikTok rotates it at every refresh). Get a new authorization code from TikTok\'s authorize page, paste it into "Authorization Code" with its Redirect URI, and save the credential.'
+				: 'Authorization codes are single-use and expire within minutes: open TikTok\'s authorize page again, paste the new code and save straight away. The Redirect URI must be the one used on that page.';
+		case 'invalid_request':
+			return grant === 'authorization_code'
+				? 'Check that "Redirect URI" is exactly the URI registered in your TikTok app and used on the authorize page.'
+				: 'Check the Client Key, Client Secret and Refresh Token fields for stray spaces.';
+		case 'invalid_scope':
+			return 'Request only scopes approved for your TikTok app.';
+		case 'unauthorized_client':
+			return 'Your TikTok app may not use this grant: check that Login Kit is enabled for it.';
+		case 'temporarily_unavailable':
+		case 'server_error':
+			return 'TikTok had a temporary problem: run the workflow again in a few minutes.';
+		default:
+			return 'Reconnect the credential with a new authorization code.';
+	}
+}
+
+/**
+ * TikTok credential that refreshes tokens itself, sending `client_key` in the form body as TikTok's current
+ * docs require. It works whatever TikTok's token endpoint accepts, at the cost of a Connect button: the
+ * user pastes a refresh token, or a one-time authorization code that is exchanged on first use.
+ *
+ * n8n calls preAuthentication when the hidden `accessToken` is empty or a request answered 401, and stores
+ * what it returns, so the rotated refresh token is always saved.
+ */
+export class TikTokRefreshTokenApi implements ICredentialType {
+	name = 'tikTokRefreshTokenApi';
+
+	displayName = 'TikTok Refresh Token API';
+
+	icon: Icon = 'file:tiktok.svg';
+
+	documentationUrl = 'https://developers.tiktok.com/doc/oauth-user-access-token-management';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Paste either a Refresh Token or a one-time Authorization Code (with its Redirect URI). The package README shows how to get a code from TikTok\'s authorize page in a browser.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Client Key',
+			name: 'clientKey',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The Client Key shown on your app page at developers.tiktok.com',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Authorization Code',
+			name: 'authorizationCode',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'One-time code from the address bar after approving the app on TikTok\'s authorize page. Exchanged for tokens on first use, then cleared.',
+		},
+		{
+			displayName: 'Redirect URI',
+			name: 'redirectUri',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/tiktok/callback/',
+			description: 'The redirect URI used on the authorize page; it must be registered in your TikTok app',
+		},
+		{
+			displayName: 'Refresh Token',
+			name: 'refreshToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Filled in by n8n after the code exchange and replaced at every refresh, as TikTok rotates it. You may paste one obtained elsewhere instead of a code.',
+		},
+		...customHostProperties,
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
+		{ displayName: 'Open ID', name: 'openId', type: 'hidden', default: '' },
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const code = String(credentials.authorizationCode ?? '').trim();
+		const refreshToken = String(credentials.refreshToken ?? '').trim();
+		const secrets = [credentials.clientSecret, code, refreshToken];
+		// A freshly pasted code wins over a stored refresh token: the user pasted it because the old grant died
+		const grant = code ? 'authorization_code' : refreshToken ? 'refresh_token' : undefined;
+		if (grant === undefined) {
+			throw new TikTokTokenError(
+				'The TikTok Refresh Token credential has neither a Refresh Token nor an Authorization Code. Paste one of them into the credential (the package README shows how to get a code) and save it.',
+				'missing_grant',
+			);
+		}
+
+		const form = new URLSearchParams({
+			client_key: String(credentials.clientKey ?? '').trim(),
+			client_secret: String(credentials.clientSecret ?? '').trim(),
+			grant_type: grant,
+		});
+		if (grant === 'authorization_code') {
+			form.set('code', urlDecoded(code));
+			form.set('redirect_uri', String(credentials.redirectUri ?? '').trim());
+		} else {
+			form.set('refresh_token', refreshToken);
+		}
+
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${tikTokApiBaseUrl(credentials)}/v2/oauth/token/`,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Cache-Control': 'no-cache' },
+			body: form.toString(),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			json: true,
+		})) as { body: unknown; statusCode: number };
+
+		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as TokenResponse;
+		// TikTok has been seen answering errors with HTTP 200, so the body decides, not the status
+		if (body.error || typeof body.access_token !== 'string' || body.access_token === '') {
+			const error = body.error ?? `http_${response.statusCode}`;
+			const action = grant === 'refresh_token' ? 'refresh the access token' : 'exchange the authorization code';
+			const said = body.error_description ? `: ${body.error_description}` : '';
+			throw new TikTokTokenError(
+				redactSecrets(`TikTok refused to ${action} (${error}${said}). ${tokenErrorFix(error, grant)}`, secrets),
+				error,
+				body.log_id,
+			);
+		}
+
+		return {
+			accessToken: body.access_token,
+			refreshToken: body.refresh_token || refreshToken,
+			authorizationCode: '',
+			openId: body.open_id ?? credentials.openId ?? '',
+		};
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ${hostExpression(TIKTOK_API_HOST, '$credentials')} }}`,
+			url: '/v2/user/info/',
+			qs: { fields: 'open_id,display_name' },
+		},
+	};
+}

@@ -1,0 +1,53 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MIN_POLL_INTERVAL_SECONDS } from '../helpers/status';
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{
+			name: 'OAuth2 (Connect Button)',
+			value: 'oAuth2',
+		},
+		{
+			name: 'Refresh Token',
+			value: 'refreshToken',
+		},
+	],
+	default: 'oAuth2',
+	description:
+		'How to sign in to TikTok. "Refresh Token" refreshes tokens exactly as TikTok\'s current docs ask; use it if the OAuth2 credential stops refreshing.',
+};
+
+/** Waiting options shared by Publish Video, Publish Photos (inside their Options) and Get Status. */
+export const waitProperties: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to poll TikTok until the post reaches a final status (published, failed, or delivered to the inbox) or the timeout',
+	},
+	{
+		displayName: 'Wait Timeout (Seconds)',
+		name: 'waitTimeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: 300,
+		description:
+			'How long to wait for a final status. On timeout the node returns the last status with timedOut set to true, so a workflow can loop with a Wait node.',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: MIN_POLL_INTERVAL_SECONDS, maxValue: 300 },
+		default: 5,
+		description: 'Seconds between status checks. TikTok allows 30 checks per minute per account.',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+];
