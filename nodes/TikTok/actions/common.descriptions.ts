@@ -51,3 +51,22 @@ export const waitProperties: INodeProperties[] = [
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 ];
+
+/**
+ * Privacy of a direct post. TikTok's guidelines: choices come from the account's privacy_level_options,
+ * with no default. An expression may set it (checked against the account before posting).
+ */
+export function privacyLevelProperty(resource: 'video' | 'photo'): INodeProperties {
+	return {
+		displayName: 'Privacy Level Name or ID',
+		name: 'privacyLevel',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getPrivacyLevels', loadOptionsDependsOn: ['authentication'] },
+		required: true,
+		default: '',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Who can see the post; the list comes from the connected account. IDs: PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY.',
+		displayOptions: { show: { resource: [resource], operation: ['publish'], postMode: ['directPost'] } },
+	};
+}
