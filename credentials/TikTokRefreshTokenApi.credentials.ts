@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { redactSecrets } from './shared/redact';
+import { TikTokTokenError } from './shared/tokenError';
 import { customHostProperties, hostExpression, TIKTOK_API_HOST, tikTokApiBaseUrl } from './shared/tikTokHosts';
 
 interface TokenResponse {
@@ -18,19 +19,6 @@ interface TokenResponse {
 	error?: string;
 	error_description?: string;
 	log_id?: string;
-}
-
-/** Thrown when TikTok's token endpoint refuses; the TikTok node recognises it by name. */
-export class TikTokTokenError extends Error {
-	name = 'TikTokTokenError';
-
-	constructor(
-		message: string,
-		readonly oauthError: string,
-		readonly logId?: string,
-	) {
-		super(message);
-	}
 }
 
 /** Codes copied from the browser's address bar are URL-encoded; TikTok wants them decoded. */

@@ -52,3 +52,4 @@ export {
 	type OAuth2ConnectSession,
 	type OAuth2CallbackResult,
 } from './oauth2-connect';
+export { runLoadOptions, type LoadOptionsRequest } from './load-options';

@@ -12,7 +12,7 @@ import { sleep } from 'n8n-workflow';
 
 import { redactSecrets } from '../../../credentials/shared/redact';
 import { tikTokApiBaseUrl } from '../../../credentials/shared/tikTokHosts';
-import { explainTikTokError, tikTokApiError } from './errors';
+import { explainTikTokError, tikTokApiError, tikTokErrorContext } from './errors';
 import type { TikTokErrorContext } from './errors';
 import { parseJsonLossless } from './json';
 
@@ -84,22 +84,12 @@ export async function tikTokApiRequest<T extends IDataObject = IDataObject>(
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		let outcome: HttpOutcome;
-		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
-				...options,
-				headers: { ...options.headers },
-			})) as { body: unknown; statusCode: number; headers: IDataObject };
-			outcome = { status: response.statusCode, text: String(response.body ?? ''), headers: response.headers };
-		} catch (error) {
-			outcome = outcomeOfError(error);
-		}
-
+		const outcome = await sendWithAuthentication(this, credentialType, options);
 		const result = interpretOutcome(outcome, credentialType);
 		this.logger.debug('TikTok API request', {
 			method: request.method,
 			path: request.path,
-			status: outcome.status,
+			status: 'status' in outcome ? outcome.status : undefined,
 			code: 'failure' in result ? result.failure.code : 'ok',
 			logId: result.logId,
 			attempt,
@@ -113,7 +103,7 @@ export async function tikTokApiRequest<T extends IDataObject = IDataObject>(
 		}
 		throw tikTokApiError(
 			node,
-			{ code: failure.code, logId: result.logId, httpStatus: outcome.status },
+			{ code: failure.code, logId: result.logId, httpStatus: 'status' in outcome ? outcome.status : undefined },
 			{
 				message: redactSecrets(failure.explanation.message, secrets),
 				fix: redactSecrets(failure.explanation.fix, secrets),
@@ -123,12 +113,83 @@ export async function tikTokApiRequest<T extends IDataObject = IDataObject>(
 	}
 }
 
-interface HttpOutcome {
-	status?: number;
-	text?: string;
-	headers?: IDataObject;
-	/** Set when the request failed before an HTTP response (network) or while refreshing the token */
-	error?: Error & { code?: string; body?: IDataObject; oauthError?: string; logId?: string };
+/** What one authenticated call produced. */
+type HttpOutcome =
+	| { kind: 'response'; status: number; text: string; headers: IDataObject; afterRefresh: boolean }
+	/** n8n's token refresh failed (OAuth2 refresh, or the refresh-token credential's token request) */
+	| { kind: 'refreshFailed'; message: string; code?: string; logId?: string }
+	| { kind: 'notConnected' }
+	| { kind: 'network'; message: string };
+
+type FullResponse = { body: unknown; statusCode: number; headers: IDataObject };
+
+/**
+ * Sends with n8n's authentication helper. Error statuses come back as responses, because n8n wraps thrown
+ * errors in a NodeApiError that (in n8n 1.x) drops the response body with TikTok's error code. Only when
+ * TikTok refuses the access token is the request repeated without that option, so that n8n's own refresh
+ * runs (OAuth2 refresh, or the refresh-token credential's preAuthentication) and retries. Repeating is safe:
+ * TikTok processes nothing it answers with 401.
+ */
+async function sendWithAuthentication(
+	context: TikTokContext,
+	credentialType: TikTokCredentialType,
+	options: IHttpRequestOptions,
+): Promise<HttpOutcome> {
+	const call = async (ignoreHttpStatusErrors: boolean) =>
+		(await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
+			...options,
+			headers: { ...options.headers },
+			ignoreHttpStatusErrors,
+		})) as FullResponse;
+
+	let first: FullResponse;
+	try {
+		first = await call(true);
+	} catch (error) {
+		return outcomeOfThrown(error, false);
+	}
+	const firstCode = envelopeCode(first.body);
+	if (first.statusCode !== 401 || firstCode === 'scope_not_authorized') return responseOutcome(first, false);
+
+	try {
+		return responseOutcome(await call(false), true);
+	} catch (error) {
+		const status = Number((error as { httpCode?: string }).httpCode);
+		// Still refused after a refresh: the first answer holds TikTok's error code
+		if (status === 401) return responseOutcome(first, true);
+		return outcomeOfThrown(error, true);
+	}
+}
+
+function responseOutcome(response: FullResponse, afterRefresh: boolean): HttpOutcome {
+	return {
+		kind: 'response',
+		status: response.statusCode,
+		text: typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? ''),
+		headers: response.headers ?? {},
+		afterRefresh,
+	};
+}
+
+function envelopeCode(body: unknown): string | undefined {
+	const parsed = typeof body === 'string' ? parseBody(body) : (body as IDataObject | undefined);
+	const error = parsed?.error as IDataObject | string | undefined;
+	return typeof error === 'object' && error !== null ? String(error.code) : error;
+}
+
+/** What n8n threw: a token failure it wrapped, a status after a refresh, or a network error. */
+function outcomeOfThrown(thrown: unknown, duringRefresh: boolean): HttpOutcome {
+	const error = thrown as Error & { httpCode?: string | null; context?: IDataObject };
+	const tokenError = tikTokErrorContext(error);
+	if (tokenError) return { kind: 'refreshFailed', message: error.message, code: tokenError.code, logId: tokenError.logId };
+	if (error?.message === 'OAuth credentials not connected') return { kind: 'notConnected' };
+	const status = Number(error?.httpCode);
+	if (Number.isInteger(status) && status > 0) {
+		const data = error.context?.data;
+		return { kind: 'response', status, text: data ? JSON.stringify(data) : '', headers: {}, afterRefresh: duringRefresh };
+	}
+	if (duringRefresh) return { kind: 'refreshFailed', message: error?.message ?? String(thrown) };
+	return { kind: 'network', message: error?.message ?? String(thrown) };
 }
 
 interface Failure {
@@ -140,26 +201,10 @@ interface Failure {
 
 type Interpretation = ({ data: IDataObject } | { failure: Failure }) & { logId?: string };
 
-/** The HTTP response inside whatever n8n threw: axios errors directly, or wrapped in a NodeApiError. */
-function outcomeOfError(thrown: unknown): HttpOutcome {
-	let error = thrown as HttpOutcome['error'] & { cause?: unknown; response?: { status?: number; data?: unknown; headers?: IDataObject } };
-	// httpRequestWithAuthentication wraps errors of non-OAuth2 credentials in a NodeApiError
-	while (error && !error.response && error.cause instanceof Error) error = error.cause as typeof error;
-	if (error?.response?.status !== undefined) {
-		const data = error.response.data;
-		return {
-			status: error.response.status,
-			text: typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data),
-			headers: error.response.headers,
-		};
-	}
-	return { error: error ?? new Error(String(thrown)) };
-}
-
 function interpretOutcome(outcome: HttpOutcome, credentialType: TikTokCredentialType): Interpretation {
-	if (outcome.status === undefined) return { failure: failureWithoutResponse(outcome.error, credentialType) };
+	if (outcome.kind !== 'response') return failureWithoutResponse(outcome, credentialType);
 
-	const body = parseBody(outcome.text ?? '');
+	const body = parseBody(outcome.text);
 	const envelopeError = body?.error;
 	if (envelopeError && typeof envelopeError === 'object') {
 		const { code, message } = envelopeError as IDataObject;
@@ -191,70 +236,83 @@ function parseBody(text: string): IDataObject | undefined {
 	}
 }
 
+const RECONNECT_FIX: Record<TikTokCredentialType, string> = {
+	tikTokOAuth2Api:
+		'Open the TikTok OAuth2 API credential and click "Reconnect". If refreshing keeps failing, TikTok is not accepting n8n\'s refresh request (TikTok asks for client_key in the request body, which n8n\'s OAuth2 refresh cannot send): switch the node\'s Authentication to "Refresh Token" and use the TikTok Refresh Token API credential (see the README).',
+	tikTokRefreshTokenApi:
+		'Paste a new authorization code into the TikTok Refresh Token API credential (see the README) and save it.',
+};
+
 function failureFor(
 	code: string,
 	tikTokMessage: string | undefined,
-	outcome: HttpOutcome,
+	outcome: Extract<HttpOutcome, { kind: 'response' }>,
 	credentialType: TikTokCredentialType,
 ): Failure {
-	const status = outcome.status ?? 0;
 	let explanation = explainTikTokError(code, tikTokMessage);
-	if (code === 'access_token_invalid' && credentialType === 'tikTokRefreshTokenApi') {
+	if (code === 'access_token_invalid' && outcome.afterRefresh) {
 		explanation = {
-			message: explanation.message,
-			fix: 'n8n refreshed it with the credential\'s refresh token and TikTok still refused. Paste a new authorization code into the TikTok Refresh Token API credential (see the README) and save it.',
+			message: `${explanation.message}, even after n8n refreshed it`,
+			fix: RECONNECT_FIX[credentialType],
 		};
 	} else if (code.startsWith('http_')) {
 		explanation = {
-			message: `TikTok answered HTTP ${status} without an error code`,
-			fix: status >= 500 ? 'TikTok had a temporary problem: try again in a few minutes.' : 'Check the credential\'s custom API host, if one is set.',
+			message: `TikTok answered HTTP ${outcome.status} without an error code`,
+			fix:
+				outcome.status >= 500
+					? 'TikTok had a temporary problem: try again in a few minutes.'
+					: 'Check the credential\'s custom API host, if one is set.',
 		};
 	}
 	return {
 		code,
 		explanation,
-		retryable: READ_RETRY_POLICY.retryableStatuses.includes(status) || code === 'internal_error',
+		retryable: READ_RETRY_POLICY.retryableStatuses.includes(outcome.status) || code === 'internal_error',
 		retryAfterMs: retryAfterMs(outcome.headers),
 	};
 }
 
-/** Network errors, and errors n8n raises while refreshing the access token (no TikTok API response). */
-function failureWithoutResponse(error: HttpOutcome['error'], credentialType: TikTokCredentialType): Failure {
-	const reconnect =
-		credentialType === 'tikTokOAuth2Api'
-			? 'Open the TikTok OAuth2 API credential and click "Reconnect". If refreshing keeps failing, TikTok is not accepting n8n\'s refresh request (it asks for client_key in the request body, which n8n\'s OAuth2 refresh cannot send): switch the node\'s Authentication to "Refresh Token" and use the TikTok Refresh Token API credential (see the README).'
-			: 'Paste a new authorization code into the TikTok Refresh Token API credential (see the README) and save it.';
-	if (error?.name === 'TikTokTokenError') {
-		// Thrown by the refresh-token credential, already phrased for the user
-		return { code: error.oauthError ?? 'token_error', explanation: { message: error.message, fix: '' }, retryable: false };
+/** Network errors and failures of n8n's token refresh: no TikTok API response to read. */
+function failureWithoutResponse(outcome: Exclude<HttpOutcome, { kind: 'response' }>, credentialType: TikTokCredentialType): Interpretation {
+	switch (outcome.kind) {
+		case 'refreshFailed':
+			return {
+				logId: outcome.logId,
+				failure: {
+					code: outcome.code ?? 'token_refresh_failed',
+					// The refresh-token credential phrases its own errors; n8n's OAuth2 refresh errors need the fix
+					explanation: outcome.code
+						? { message: outcome.message, fix: '' }
+						: {
+								message: `n8n could not refresh the TikTok access token: ${outcome.message}`,
+								fix: RECONNECT_FIX[credentialType],
+							},
+					retryable: false,
+				},
+			};
+		case 'notConnected':
+			return {
+				failure: {
+					code: 'credential_not_connected',
+					explanation: {
+						message: 'The TikTok OAuth2 API credential is not connected to a TikTok account yet',
+						fix: 'Open the credential and click "Connect my account".',
+					},
+					retryable: false,
+				},
+			};
+		case 'network':
+			return {
+				failure: {
+					code: 'network_error',
+					explanation: {
+						message: `Could not reach TikTok: ${outcome.message}`,
+						fix: 'Check the n8n host\'s internet access and proxy settings, and the credential\'s custom API host if one is set.',
+					},
+					retryable: true,
+				},
+			};
 	}
-	if (error?.message === 'OAuth credentials not connected') {
-		return {
-			code: 'credential_not_connected',
-			explanation: {
-				message: 'The TikTok OAuth2 API credential is not connected to a TikTok account yet',
-				fix: 'Open the credential and click "Connect my account".',
-			},
-			retryable: false,
-		};
-	}
-	if (error?.code === 'EAUTH' || error?.code === 'ESTATUS') {
-		// @n8n/client-oauth2 failed to refresh: the token endpoint refused or answered an error
-		const said = error.body?.error_description ?? error.body?.error ?? error.message;
-		return {
-			code: String(error.body?.error ?? 'token_refresh_failed'),
-			explanation: { message: `n8n could not refresh the TikTok access token: TikTok said "${said}"`, fix: reconnect },
-			retryable: false,
-		};
-	}
-	return {
-		code: 'network_error',
-		explanation: {
-			message: `Could not reach TikTok (${error?.code ?? error?.message ?? 'network error'})`,
-			fix: 'Check the n8n host\'s internet access and proxy settings, and the credential\'s custom API host if one is set.',
-		},
-		retryable: true,
-	};
 }
 
 function retryAfterMs(headers: IDataObject | undefined): number | undefined {
