@@ -8,4 +8,5 @@ module.exports = {
 	},
 	testTimeout: 120_000,
 	maxWorkers: 2,
+	reporters: ['default', '<rootDir>/test/reporters/summaryLine.js'],
 };

@@ -16,4 +16,5 @@ module.exports = {
 	testTimeout: 10 * 60_000,
 	maxWorkers: 1,
 	verbose: true,
+	reporters: ['default', '<rootDir>/test/reporters/summaryLine.js'],
 };

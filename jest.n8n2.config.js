@@ -31,6 +31,8 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 module.exports = {
 	...base,
 	displayName: 'n8n 2.x',
+	// Only the tests that run inside n8n's engine; the emulator's and the fixtures' own tests do not touch n8n
+	roots: ['harness', 'nodes', 'credentials', 'examples'].map((dir) => `<rootDir>/test/${dir}`),
 	moduleNameMapper: Object.fromEntries(
 		mapped.flatMap((name) => [
 			[`^${escape(name)}$`, path.join(compat, name)],
