@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MIN_POLL_INTERVAL_SECONDS } from '../helpers/status';
+import { MIN_POLL_INTERVAL_SECONDS, WAIT_LIMITS } from '../helpers/status';
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -35,8 +35,8 @@ export const waitProperties: INodeProperties[] = [
 		displayName: 'Wait Timeout (Seconds)',
 		name: 'waitTimeoutSeconds',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 3600 },
-		default: 300,
+		typeOptions: { minValue: 0, maxValue: WAIT_LIMITS.maxTimeoutSeconds },
+		default: 300, // WAIT_LIMITS.defaultTimeoutSeconds (the linter wants a literal)
 		description:
 			'How long to wait for a final status. On timeout the node returns the last status with timedOut set to true, so a workflow can loop with a Wait node.',
 		displayOptions: { show: { waitForCompletion: [true] } },
@@ -45,8 +45,8 @@ export const waitProperties: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollIntervalSeconds',
 		type: 'number',
-		typeOptions: { minValue: MIN_POLL_INTERVAL_SECONDS, maxValue: 300 },
-		default: 5,
+		typeOptions: { minValue: MIN_POLL_INTERVAL_SECONDS, maxValue: WAIT_LIMITS.maxPollIntervalSeconds },
+		default: 5, // WAIT_LIMITS.defaultPollIntervalSeconds
 		description: 'Seconds between status checks. TikTok allows 30 checks per minute per account.',
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},

@@ -1,9 +1,10 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { tikTokApiRequest } from '../transport';
 import type { TikTokContext } from '../transport';
 import { tikTokErrorContext } from '../transport/errors';
+import { checkNumberInRange } from './validation';
 
 /**
  * Statuses after which waiting is pointless. SEND_TO_USER_INBOX is final for a workflow: the draft waits for
@@ -13,6 +14,14 @@ export const FINAL_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX
 
 /** TikTok allows 30 status requests per minute per token: never poll faster than every 2 seconds. */
 export const MIN_POLL_INTERVAL_SECONDS = 2;
+
+/** Bounds and defaults of the wait parameters (waitProperties shows the same values in the editor). */
+export const WAIT_LIMITS = {
+	defaultTimeoutSeconds: 300,
+	maxTimeoutSeconds: 3600,
+	defaultPollIntervalSeconds: 5,
+	maxPollIntervalSeconds: 300,
+};
 
 /** TikTok's fail_reason values (status fetch and the post.publish.failed webhook), explained. */
 const FAIL_REASONS: Array<[prefix: string, explanation: string]> = [
@@ -96,6 +105,28 @@ export interface WaitOptions {
 	itemIndex?: number;
 }
 
+/** The wait parameters as the node holds them: top level for Get Status, in the Options of the publish operations. */
+export interface WaitParameters {
+	waitForCompletion?: boolean;
+	waitTimeoutSeconds?: number;
+	pollIntervalSeconds?: number;
+}
+
+/**
+ * The wait the user asked for, or undefined when not waiting. Parameters left out take the editor's
+ * defaults; expressions can go past the editor's ranges, so the ranges are checked here, before any request.
+ */
+export function waitOptionsFrom(node: INode, itemIndex: number, parameters: WaitParameters): WaitOptions | undefined {
+	if (parameters.waitForCompletion !== true) return undefined;
+	const timeoutSeconds = Number(parameters.waitTimeoutSeconds ?? WAIT_LIMITS.defaultTimeoutSeconds);
+	const pollIntervalSeconds = Number(parameters.pollIntervalSeconds ?? WAIT_LIMITS.defaultPollIntervalSeconds);
+	checkNumberInRange(node, itemIndex, 'Wait Timeout (Seconds)', timeoutSeconds, 0, WAIT_LIMITS.maxTimeoutSeconds,
+		`Enter 0 to ${WAIT_LIMITS.maxTimeoutSeconds} seconds; to follow a post longer, loop this node with a Wait node.`);
+	checkNumberInRange(node, itemIndex, 'Poll Interval (Seconds)', pollIntervalSeconds, 0, WAIT_LIMITS.maxPollIntervalSeconds,
+		`Enter up to ${WAIT_LIMITS.maxPollIntervalSeconds} seconds; anything under ${MIN_POLL_INTERVAL_SECONDS} is raised to ${MIN_POLL_INTERVAL_SECONDS} (TikTok allows 30 status checks a minute).`);
+	return { timeoutSeconds, pollIntervalSeconds, itemIndex };
+}
+
 export interface WaitResult {
 	status: PostStatus;
 	timedOut: boolean;
@@ -113,6 +144,7 @@ export async function waitForFinalStatus(
 ): Promise<WaitResult> {
 	const intervalMs = Math.max(options.pollIntervalSeconds, MIN_POLL_INTERVAL_SECONDS) * 1000;
 	const deadline = Date.now() + Math.max(options.timeoutSeconds, 0) * 1000;
+	const cancelSignal = cancelSignalOf(this);
 	let last: PostStatus | undefined;
 	let polls = 0;
 	for (;;) {
@@ -124,11 +156,33 @@ export async function waitForFinalStatus(
 			if (!isTransient(error)) throw error;
 		}
 		if (Date.now() + intervalMs > deadline) break;
-		await sleep(intervalMs);
+		await pause(intervalMs, cancelSignal);
+		// A stopped execution ends the wait too, instead of polling on for up to an hour
+		if (cancelSignal?.aborted) break;
 	}
 	// One status the caller can report, even if every poll hit a transient failure
 	last ??= await fetchPostStatus.call(this, publishId, { itemIndex: options.itemIndex, retryable: true });
 	return { status: last, timedOut: !last.isFinal, polls };
+}
+
+/** The execution's cancel signal, where the context has one (node executions). */
+function cancelSignalOf(context: TikTokContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
+}
+
+/** sleep() that ends early when the execution is cancelled. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (!signal) return await sleep(ms);
+	if (signal.aborted) return;
+	await new Promise<void>((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, { once: true });
+	});
 }
 
 function isTransient(error: unknown): boolean {

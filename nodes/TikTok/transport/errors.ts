@@ -90,7 +90,7 @@ const EXPLANATIONS: Record<string, ErrorExplanation> = {
 	},
 	url_ownership_unverified: {
 		message: 'TikTok only pulls media from domains or URL prefixes verified for your app',
-		fix: 'In your app at developers.tiktok.com, open URL properties and verify the domain (DNS record) or the URL prefix (signature file) the media is served from; a domain covers its subdomains. Or pass the video as binary data instead of a URL.',
+		fix: 'In your app at developers.tiktok.com, open URL properties and verify the domain (DNS record) or the URL prefix (signature file) the media is served from; a domain covers its subdomains. Photos can only be pulled from a verified URL; a video can also be sent as binary data instead.',
 	},
 	privacy_level_option_mismatch: {
 		message: 'The privacy level is not one this TikTok account offers',

@@ -1,8 +1,269 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-export const description: INodeProperties[] = [];
+import { queryCreatorInfo } from '../../helpers/creatorInfo';
+import { checkAgainstCreator, checkDirectPostInput } from '../../helpers/directPost';
+import { waitForInitSlot } from '../../helpers/initPacing';
+import type { DirectPostOptions } from '../../helpers/directPost';
+import { waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
+import type { WaitOptions, WaitParameters } from '../../helpers/status';
+import { checkTextLength, invalidField } from '../../helpers/validation';
+import { credentialTypeOf, tikTokApiRequest } from '../../transport';
+import { attachPublishId, tikTokOperationError } from '../../transport/errors';
+import { privacyLevelProperty, waitProperties } from '../common.descriptions';
+import { checkCoverIndex, checkPhotoUrls, listPhotoUrls, MAX_PHOTOS } from './photoUrls';
 
+const TITLE_MAX_UNITS = 90;
+const DESCRIPTION_MAX_UNITS = 4000;
+
+/** Options that only a direct post sends (TikTok's photo API: DIRECT_POST only). */
+const directPostOnly = { displayOptions: { show: { '/postMode': ['directPost'] } } };
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Post Mode',
+		name: 'postMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Direct Post',
+				value: 'directPost',
+				description: 'Publish the photos on the creator\'s profile',
+			},
+			{
+				name: 'Draft (Creator Inbox)',
+				value: 'draft',
+				description:
+					'Send the photos to the creator\'s TikTok inbox; the creator finishes and posts them in the TikTok app (version 31.8 or later)',
+			},
+		],
+		default: 'directPost',
+	},
+	{
+		displayName: 'Photo URLs',
+		name: 'photoUrls',
+		type: 'string',
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Photo URL', sortable: true },
+		required: true,
+		default: [],
+		placeholder: 'https://media.example.com/photos/1.jpg',
+		description: `1 to ${MAX_PHOTOS} https URLs of JPEG or WEBP photos, in carousel order. TikTok downloads them itself, only from a domain or URL prefix verified for your TikTok app (developers.tiktok.com > your app > URL properties). An entry may also be an expression returning a list of URLs, or text with one URL per line.`,
+	},
+	{
+		displayName: 'Photo Cover Index',
+		name: 'photoCoverIndex',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: MAX_PHOTOS - 1, numberPrecision: 0 },
+		default: 0,
+		description: 'Which photo is the cover, counted from 0 (the first photo in the list)',
+	},
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		description: `Title of the post, up to ${TITLE_MAX_UNITS} characters (most emoji count as 2). For a draft, it is pre-filled in TikTok's editor.`,
+	},
+	{
+		displayName: 'Description',
+		name: 'description',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: `Text under the photos, up to ${DESCRIPTION_MAX_UNITS} characters; #hashtags and @mentions work. For a draft, it is pre-filled in TikTok's editor.`,
+	},
+	privacyLevelProperty('photo'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'AI-Generated Content',
+				name: 'isAigc',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to label the post as AI-generated ("Creator labeled as AI-generated")',
+			},
+			{
+				displayName: 'Auto Add Music',
+				name: 'autoAddMusic',
+				type: 'boolean',
+				default: false,
+				description: 'Whether TikTok adds recommended music to the photos; the creator can change it later',
+				...directPostOnly,
+			},
+			{
+				displayName: 'Branded Content',
+				name: 'brandContentToggle',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the post promotes a third party in a paid partnership; TikTok labels it "Paid partnership". It cannot be private (SELF_ONLY). By posting, you agree to TikTok\'s Branded Content Policy.',
+				...directPostOnly,
+			},
+			{
+				displayName: 'Disable Comment',
+				name: 'disableComment',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to turn comments off for this post. An account that has comments off in its TikTok settings always posts with comments off.',
+				...directPostOnly,
+			},
+			...waitProperties,
+			{
+				displayName: 'Your Brand',
+				name: 'brandOrganicToggle',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the post promotes the creator\'s own business; TikTok labels it "Promotional content"',
+				...directPostOnly,
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['photo'], operation: ['publish'] } }, properties);
+
+type PostMode = 'directPost' | 'draft';
+
+interface PhotoOptions extends DirectPostOptions, WaitParameters {
+	autoAddMusic?: boolean;
+	isAigc?: boolean;
+}
+
+interface PhotoPost {
+	postMode: PostMode;
+	urls: string[];
+	coverIndex: number;
+	title: string;
+	description: string;
+	/** Direct posts only */
+	privacyLevel: string;
+	options: PhotoOptions;
+	wait?: WaitOptions;
+}
+
+/**
+ * Publish Photos: validates everything it can, asks for creator info before a direct post (TikTok's
+ * guidelines), then makes exactly one init request. TikTok pulls the photos itself, so nothing is uploaded.
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	throw new NodeOperationError(this.getNode(), 'Not implemented yet', { itemIndex });
+	const post = readPhotoPost.call(this, itemIndex);
+	const body = post.postMode === 'directPost' ? await directPostBody.call(this, post, itemIndex) : draftBody(post);
+	const publishId = await initPhotoPost.call(this, body, itemIndex);
+	const accepted = {
+		publishId,
+		status: 'PENDING',
+		postMode: post.postMode,
+		source: 'url',
+		failReason: null,
+		postIds: [],
+		uploadedBytes: null,
+	};
+	if (!post.wait) return accepted;
+	try {
+		const { status, timedOut } = await waitForFinalStatus.call(this, publishId, post.wait);
+		return { ...accepted, ...status, timedOut };
+	} catch (error) {
+		throw attachPublishId(error, publishId);
+	}
+}
+
+/** The item's parameters, checked before any request. */
+function readPhotoPost(this: IExecuteFunctions, itemIndex: number): PhotoPost {
+	const node = this.getNode();
+	const postMode = this.getNodeParameter('postMode', itemIndex, 'directPost') as PostMode;
+	if (postMode !== 'directPost' && postMode !== 'draft') {
+		throw invalidField(node, itemIndex, 'Post Mode', `"${String(postMode)}" is not a post mode`, 'Use directPost or draft.');
+	}
+	const urls = listPhotoUrls(node, itemIndex, this.getNodeParameter('photoUrls', itemIndex, []));
+	checkPhotoUrls(node, itemIndex, urls);
+	const coverIndex = Number(this.getNodeParameter('photoCoverIndex', itemIndex, 0));
+	checkCoverIndex(node, itemIndex, coverIndex, urls.length);
+	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '');
+	checkTextLength(node, itemIndex, 'Title', title, TITLE_MAX_UNITS);
+	const text = String(this.getNodeParameter('description', itemIndex, '') ?? '');
+	checkTextLength(node, itemIndex, 'Description', text, DESCRIPTION_MAX_UNITS);
+	const options = this.getNodeParameter('options', itemIndex, {}) as PhotoOptions;
+	const privacyLevel = postMode === 'directPost' ? String(this.getNodeParameter('privacyLevel', itemIndex, '') ?? '') : '';
+	if (postMode === 'directPost') checkDirectPostInput(node, itemIndex, privacyLevel, options);
+	const wait = waitOptionsFrom(node, itemIndex, options);
+	return { postMode, urls, coverIndex, title, description: text, privacyLevel, options, wait };
+}
+
+/** A direct post: creator info first, as TikTok's guidelines require; photos only have comments to allow. */
+async function directPostBody(this: IExecuteFunctions, post: PhotoPost, itemIndex: number): Promise<IDataObject> {
+	const creator = await queryCreatorInfo.call(this, itemIndex);
+	const interactions = checkAgainstCreator(this.getNode(), itemIndex, creator, post.privacyLevel, post.options, ['comment']);
+	return photoInitBody(post, 'DIRECT_POST', {
+		privacy_level: post.privacyLevel,
+		...interactions,
+		auto_add_music: post.options.autoAddMusic === true,
+		brand_content_toggle: post.options.brandContentToggle === true,
+		brand_organic_toggle: post.options.brandOrganicToggle === true,
+	});
+}
+
+/**
+ * A draft (MEDIA_UPLOAD) sends only what TikTok documents for it: title and description, which pre-fill the
+ * creator's editor, and the top-level AI label. Privacy, interactions and music are the creator's choice
+ * in the app, and creator info is not asked for (a drafts-only app may lack the video.publish scope).
+ */
+function draftBody(post: PhotoPost): IDataObject {
+	return photoInitBody(post, 'MEDIA_UPLOAD', {});
+}
+
+function photoInitBody(post: PhotoPost, mode: 'DIRECT_POST' | 'MEDIA_UPLOAD', postInfo: IDataObject): IDataObject {
+	return {
+		media_type: 'PHOTO',
+		post_mode: mode,
+		post_info: {
+			...(post.title.trim() !== '' && { title: post.title }),
+			...(post.description.trim() !== '' && { description: post.description }),
+			...postInfo,
+		},
+		source_info: {
+			source: 'PULL_FROM_URL',
+			photo_images: post.urls,
+			photo_cover_index: post.coverIndex,
+		},
+		// TikTok's 2026 page lists is_aigc at the top level of the photo body (not in post_info, unlike videos).
+		// Sent only when set, so accounts on an API that predates it see the body they always did.
+		...(post.options.isAigc === true && { is_aigc: true }),
+	};
+}
+
+const CONTENT_INIT_PATH = '/v2/post/publish/content/init/';
+
+/**
+ * The single init request. Never repeated automatically: a repeat could post the photos twice. Paced to
+ * TikTok's 6 per minute within an execution instead, so a batch does not fail from its 7th item.
+ */
+async function initPhotoPost(this: IExecuteFunctions, body: IDataObject, itemIndex: number): Promise<string> {
+	const node = this.getNode();
+	const credentialId = node.credentials?.[credentialTypeOf(node)]?.id ?? node.name;
+	await waitForInitSlot(`${this.getExecutionId()}|${credentialId}|${CONTENT_INIT_PATH}`);
+	const { data, logId } = await tikTokApiRequest.call(this, {
+		method: 'POST',
+		path: CONTENT_INIT_PATH,
+		body,
+		retryable: false,
+		itemIndex,
+	});
+	const publishId = typeof data.publish_id === 'string' ? data.publish_id : '';
+	if (publishId === '') {
+		throw tikTokOperationError(
+			node,
+			'TikTok accepted the photos but returned no publish ID',
+			'The post may still appear: check the creator\'s profile or inbox before publishing again.',
+			{ code: 'missing_publish_id', logId },
+			itemIndex,
+		);
+	}
+	return publishId;
 }

@@ -1,0 +1,99 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { checkDirectPostInput } from '../../helpers/directPost';
+import type { DirectPostOptions } from '../../helpers/directPost';
+import { waitOptionsFrom } from '../../helpers/status';
+import type { WaitOptions } from '../../helpers/status';
+import { checkNumberInRange, checkPullUrl, checkTextLength, invalidField } from '../../helpers/validation';
+import { DEFAULT_CHUNK_SIZE_MB } from '../../transport/upload';
+
+export const MAX_CAPTION_UNITS = 2200;
+/** video_cover_timestamp_ms is an int32 */
+const MAX_COVER_TIMESTAMP_MS = 2 ** 31 - 1;
+
+export type PostMode = 'directPost' | 'draft';
+export type VideoSource = 'binary' | 'url';
+
+export interface VideoPublishOptions extends DirectPostOptions {
+	videoCoverTimestampMs?: number;
+	isAigc?: boolean;
+	chunkSizeMb?: number;
+	waitForCompletion?: boolean;
+	waitTimeoutSeconds?: number;
+	pollIntervalSeconds?: number;
+}
+
+export interface VideoPublishInput {
+	postMode: PostMode;
+	source: VideoSource;
+	binaryPropertyName: string;
+	videoUrl: string;
+	/** Direct posts only: TikTok's inbox endpoint takes no caption, privacy or toggles */
+	title: string;
+	privacyLevel: string;
+	options: VideoPublishOptions;
+	/** Bytes; "MB" in Chunk Size (MB) is 1,000,000 bytes, as in TikTok's own example */
+	preferredChunkSize: number;
+	wait?: WaitOptions;
+}
+
+/** Reads the item's parameters and checks everything that needs no request and no file. */
+export function readVideoPublishInput(this: IExecuteFunctions, itemIndex: number): VideoPublishInput {
+	const node = this.getNode();
+	const postMode = oneOf(node, itemIndex, 'Post Mode', this.getNodeParameter('postMode', itemIndex, 'directPost'), ['directPost', 'draft']);
+	const source = oneOf(node, itemIndex, 'Source', this.getNodeParameter('source', itemIndex, 'binary'), ['binary', 'url']);
+	const options = this.getNodeParameter('options', itemIndex, {}) as VideoPublishOptions;
+	const input: VideoPublishInput = {
+		postMode,
+		source,
+		binaryPropertyName: source === 'binary' ? String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '',
+		videoUrl: source === 'url' ? String(this.getNodeParameter('videoUrl', itemIndex, '')).trim() : '',
+		title: postMode === 'directPost' ? String(this.getNodeParameter('title', itemIndex, '')) : '',
+		privacyLevel: postMode === 'directPost' ? String(this.getNodeParameter('privacyLevel', itemIndex, '')).trim() : '',
+		options,
+		preferredChunkSize: Math.round((options.chunkSizeMb ?? DEFAULT_CHUNK_SIZE_MB) * 1_000_000),
+	};
+	if (source === 'url') checkVideoUrl(node, itemIndex, input.videoUrl);
+	if (postMode === 'directPost') checkPostInfo(node, itemIndex, input);
+	if (source === 'binary' && options.chunkSizeMb !== undefined) {
+		checkNumberInRange(node, itemIndex, 'Chunk Size (MB)', options.chunkSizeMb, 5, 64, `TikTok takes chunks of 5 to 64 MB; remove the option to use the default of ${DEFAULT_CHUNK_SIZE_MB} MB.`);
+	}
+	input.wait = waitOptionsFrom(node, itemIndex, options);
+	return input;
+}
+
+function oneOf<T extends string>(node: INode, itemIndex: number, field: string, value: unknown, allowed: readonly T[]): T {
+	if ((allowed as readonly unknown[]).includes(value)) return value as T;
+	throw invalidField(node, itemIndex, field, `"${String(value)}" is not one of its values`, `Use one of ${allowed.join(', ')}.`);
+}
+
+function checkPostInfo(node: INode, itemIndex: number, input: VideoPublishInput): void {
+	checkTextLength(node, itemIndex, 'Title', input.title, MAX_CAPTION_UNITS);
+	checkDirectPostInput(node, itemIndex, input.privacyLevel, input.options);
+	const cover = input.options.videoCoverTimestampMs;
+	if (cover !== undefined) {
+		const fix = 'Enter the time of the cover frame in whole milliseconds from the start of the video (0 is the first frame).';
+		checkNumberInRange(node, itemIndex, 'Cover Timestamp (Ms)', cover, 0, MAX_COVER_TIMESTAMP_MS, fix);
+		if (!Number.isInteger(cover)) throw invalidField(node, itemIndex, 'Cover Timestamp (Ms)', `${cover} is not a whole number`, fix);
+	}
+}
+
+/** Extensions that are surely not a video TikTok takes; a URL without one (or with another) is left to TikTok. */
+const NOT_VIDEO_EXTENSIONS = ['jpg', 'jpeg', 'png', 'gif', 'webp', 'heic', 'mp3', 'm4a', 'wav', 'aac', 'pdf', 'html', 'htm', 'txt', 'json', 'zip', 'mkv', 'avi', 'flv', 'wmv', 'ts', 'm3u8'];
+
+function checkVideoUrl(node: INode, itemIndex: number, videoUrl: string): void {
+	if (!videoUrl) {
+		throw invalidField(node, itemIndex, 'Video URL', 'it is empty', 'Enter the https URL TikTok should download the video from, on a domain or URL prefix verified for your TikTok app.');
+	}
+	const url = checkPullUrl(node, itemIndex, 'Video URL', videoUrl, 'video');
+	const extension = /\.([a-z0-9]+)$/i.exec(url.pathname)?.[1]?.toLowerCase();
+	if (extension && NOT_VIDEO_EXTENSIONS.includes(extension)) {
+		throw invalidField(
+			node,
+			itemIndex,
+			'Video URL',
+			`it points to a .${extension} file, and TikTok takes MP4, MOV or WebM videos`,
+			'Link to the MP4 (recommended), MOV or WebM file itself, not to an image, a page or another format.',
+		);
+	}
+}
