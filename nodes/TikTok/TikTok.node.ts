@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty } from './actions/common.descriptions';
+import { authenticationProperty, tikTokCredentials } from './actions/common.descriptions';
 import * as creator from './actions/creator/Creator.resource';
 import * as photo from './actions/photo/Photo.resource';
 import * as post from './actions/post/Post.resource';
@@ -22,18 +22,7 @@ export class TikTok implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'tikTokOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'tikTokRefreshTokenApi',
-				required: true,
-				displayOptions: { show: { authentication: ['refreshToken'] } },
-			},
-		],
+		credentials: tikTokCredentials,
 		properties: [
 			authenticationProperty,
 			{

@@ -1,8 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty } from '../TikTok/actions/common.descriptions';
-import { tikTokTriggerCredentials } from '../TikTokTrigger/helpers/credentials';
+import { authenticationProperty, tikTokCredentials } from '../TikTok/actions/common.descriptions';
 import { pollNewVideos } from './poll';
 
 export class TikTokPollingTrigger implements INodeType {
@@ -19,7 +18,7 @@ export class TikTokPollingTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: tikTokTriggerCredentials,
+		credentials: tikTokCredentials,
 		properties: [
 			{
 				displayName:

@@ -7,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { tikTokCredentials } from '../TikTok/actions/common.descriptions';
 import { triggerProperties } from './description';
-import { tikTokTriggerCredentials } from './helpers/credentials';
 import { checkExists, create, deleteWebhook } from './hooks';
 import { receiveTikTokWebhook } from './webhook';
 
@@ -25,7 +25,7 @@ export class TikTokTrigger implements INodeType {
 		defaults: { name: 'TikTok Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: tikTokTriggerCredentials,
+		credentials: tikTokCredentials,
 		webhooks: [
 			{
 				name: 'default',

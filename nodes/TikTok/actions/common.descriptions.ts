@@ -1,6 +1,20 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { MIN_POLL_INTERVAL_SECONDS, WAIT_LIMITS } from '../helpers/status';
+
+/** Every TikTok node picks its credential through the `authentication` parameter below. */
+export const tikTokCredentials: INodeCredentialDescription[] = [
+	{
+		name: 'tikTokOAuth2Api',
+		required: true,
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
+	{
+		name: 'tikTokRefreshTokenApi',
+		required: true,
+		displayOptions: { show: { authentication: ['refreshToken'] } },
+	},
+];
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',

@@ -3,13 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { queryCreatorInfo } from '../../helpers/creatorInfo';
 import { checkAgainstCreator, checkDirectPostInput } from '../../helpers/directPost';
-import { waitForInitSlot } from '../../helpers/initPacing';
 import type { DirectPostOptions } from '../../helpers/directPost';
+import { sendPublishInit } from '../../helpers/publishInit';
 import { waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
 import type { WaitOptions, WaitParameters } from '../../helpers/status';
 import { checkTextLength, invalidField } from '../../helpers/validation';
-import { credentialTypeOf, tikTokApiRequest } from '../../transport';
-import { attachPublishId, tikTokOperationError } from '../../transport/errors';
+import { attachPublishId } from '../../transport/errors';
 import { privacyLevelProperty, waitProperties } from '../common.descriptions';
 import { checkCoverIndex, checkPhotoUrls, listPhotoUrls, MAX_PHOTOS } from './photoUrls';
 
@@ -155,7 +154,7 @@ interface PhotoPost {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const post = readPhotoPost.call(this, itemIndex);
 	const body = post.postMode === 'directPost' ? await directPostBody.call(this, post, itemIndex) : draftBody(post);
-	const publishId = await initPhotoPost.call(this, body, itemIndex);
+	const { publishId } = await sendPublishInit.call(this, itemIndex, '/v2/post/publish/content/init/', body);
 	const accepted = {
 		publishId,
 		status: 'PENDING',
@@ -236,34 +235,4 @@ function photoInitBody(post: PhotoPost, mode: 'DIRECT_POST' | 'MEDIA_UPLOAD', po
 		// Sent only when set, so accounts on an API that predates it see the body they always did.
 		...(post.options.isAigc === true && { is_aigc: true }),
 	};
-}
-
-const CONTENT_INIT_PATH = '/v2/post/publish/content/init/';
-
-/**
- * The single init request. Never repeated automatically: a repeat could post the photos twice. Paced to
- * TikTok's 6 per minute within an execution instead, so a batch does not fail from its 7th item.
- */
-async function initPhotoPost(this: IExecuteFunctions, body: IDataObject, itemIndex: number): Promise<string> {
-	const node = this.getNode();
-	const credentialId = node.credentials?.[credentialTypeOf(node)]?.id ?? node.name;
-	await waitForInitSlot(`${this.getExecutionId()}|${credentialId}|${CONTENT_INIT_PATH}`);
-	const { data, logId } = await tikTokApiRequest.call(this, {
-		method: 'POST',
-		path: CONTENT_INIT_PATH,
-		body,
-		retryable: false,
-		itemIndex,
-	});
-	const publishId = typeof data.publish_id === 'string' ? data.publish_id : '';
-	if (publishId === '') {
-		throw tikTokOperationError(
-			node,
-			'TikTok accepted the photos but returned no publish ID',
-			'The post may still appear: check the creator\'s profile or inbox before publishing again.',
-			{ code: 'missing_publish_id', logId },
-			itemIndex,
-		);
-	}
-	return publishId;
 }
