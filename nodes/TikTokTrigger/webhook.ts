@@ -1,9 +1,9 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { credentialTypeOf } from '../TikTok/transport';
+import { credentialIdOf, credentialTypeOf } from '../TikTok/transport';
 import type { TriggerOptions } from './description';
-import { cacheAccount, cachedAccount, credentialIdOf, lookUpConnectedAccount, openIdFromCredential } from './helpers/account';
+import { cacheAccount, cachedAccount, lookUpConnectedAccount, openIdFromCredential } from './helpers/account';
 import type { ConnectedAccount } from './helpers/account';
 import { isDuplicateEvent } from './helpers/dedupe';
 import { DEFAULT_EVENTS, eventDedupeKey, isEventSelected, parseEnvelope, tikTokPostUrl, toEventItem } from './helpers/events';

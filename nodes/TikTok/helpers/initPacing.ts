@@ -1,5 +1,6 @@
 /**
- * TikTok allows 6 init requests per minute per access token and endpoint. A batch of 10 videos would
+ * TikTok allows 6 init requests per minute per access token on each init endpoint (whether the three
+ * endpoints share one budget is undocumented; callers pace them as one, the safe reading). A batch of 10 videos would
  * otherwise fail from item 7 on with a 429 that can never be retried (an init is never repeated, in case
  * it created a post). So within one execution, an init waits for a free slot instead: paced, never
  * repeated.

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { credentialTypeOf, tikTokApiRequest } from '../transport';
+import { credentialIdOf, tikTokApiRequest } from '../transport';
 import { tikTokErrorContext, tikTokOperationError } from '../transport/errors';
 import { waitForInitSlot } from './initPacing';
 
@@ -13,7 +13,8 @@ export interface InitResult {
 /**
  * The one request that creates a post (any of TikTok's init endpoints). It is sent once: never retried,
  * since a lost answer may mean TikTok created the post, and a duplicate post is worse than a failed item.
- * Inits are paced to TikTok's 6 per minute within an execution instead. A failure says whether a post
+ * Inits are paced to TikTok's 6 per minute within an execution instead (one budget for the three init
+ * endpoints: whether TikTok counts them apart is undocumented, and sharing is the safe reading). A failure says whether a post
  * may exist.
  */
 export async function sendPublishInit(
@@ -23,8 +24,7 @@ export async function sendPublishInit(
 	body: IDataObject,
 ): Promise<InitResult> {
 	const node = this.getNode();
-	const credentialId = node.credentials?.[credentialTypeOf(node)]?.id ?? node.name;
-	const waitedMs = await waitForInitSlot(`${this.getExecutionId()}|${credentialId}|${path}`);
+	const waitedMs = await waitForInitSlot(`${this.getExecutionId()}|${credentialIdOf(node) ?? node.name}`);
 	if (waitedMs > 0) this.logger.debug('TikTok: waited for a free publish request slot (6 per minute)', { waitedMs, itemIndex });
 
 	let data: IDataObject;
@@ -52,7 +52,7 @@ export async function sendPublishInit(
 function explainInitFailure(error: Error & { description?: string | null }, body: IDataObject): Error {
 	const context = tikTokErrorContext(error);
 	if (!context) return error;
-	if (context.code === 'rate_limit_exceeded') {
+	if (context.code === 'rate_limit_exceeded' || context.httpStatus === 429) {
 		prepend(error, 'No post was created for this item: TikTok refused the request before creating anything, and the node does not repeat it on its own.');
 	} else if (context.code === 'network_error' || context.code === 'internal_error' || (context.httpStatus ?? 0) >= 500) {
 		error.message = `${error.message}, so it is unknown whether TikTok created the post`;

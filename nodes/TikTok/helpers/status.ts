@@ -1,9 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { tikTokApiRequest } from '../transport';
 import type { TikTokContext } from '../transport';
 import { tikTokErrorContext } from '../transport/errors';
+import { cancelSignalOf, pauseUnlessCancelled } from '../transport/pause';
 import { checkNumberInRange } from './validation';
 
 /**
@@ -156,33 +156,12 @@ export async function waitForFinalStatus(
 			if (!isTransient(error)) throw error;
 		}
 		if (Date.now() + intervalMs > deadline) break;
-		await pause(intervalMs, cancelSignal);
 		// A stopped execution ends the wait too, instead of polling on for up to an hour
-		if (cancelSignal?.aborted) break;
+		if (await pauseUnlessCancelled(intervalMs, cancelSignal)) break;
 	}
 	// One status the caller can report, even if every poll hit a transient failure
 	last ??= await fetchPostStatus.call(this, publishId, { itemIndex: options.itemIndex, retryable: true });
 	return { status: last, timedOut: !last.isFinal, polls };
-}
-
-/** The execution's cancel signal, where the context has one (node executions). */
-function cancelSignalOf(context: TikTokContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
-}
-
-/** sleep() that ends early when the execution is cancelled. */
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	if (!signal) return await sleep(ms);
-	if (signal.aborted) return;
-	await new Promise<void>((resolve) => {
-		const done = () => {
-			clearTimeout(timer);
-			signal.removeEventListener('abort', done);
-			resolve();
-		};
-		const timer = setTimeout(done, ms);
-		signal.addEventListener('abort', done, { once: true });
-	});
 }
 
 function isTransient(error: unknown): boolean {

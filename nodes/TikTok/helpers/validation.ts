@@ -78,3 +78,18 @@ export function checkNumberInRange(
 		throw invalidField(node, itemIndex, field, `${value} is outside ${min} to ${max}`, fix);
 	}
 }
+
+export const POST_MODES = ['directPost', 'draft'] as const;
+export type PostMode = (typeof POST_MODES)[number];
+
+/** A value that must be one of a fixed list (an expression can set anything). */
+export function checkOneOf<T extends string>(
+	node: INode,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	allowed: readonly T[],
+): T {
+	if ((allowed as readonly unknown[]).includes(value)) return value as T;
+	throw invalidField(node, itemIndex, field, `"${String(value)}" is not one of its values`, `Use one of ${allowed.join(', ')}.`);
+}

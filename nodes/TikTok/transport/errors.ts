@@ -1,6 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { redactSecrets } from '../../../credentials/shared/redact';
+
 /** What a failed item carries besides the message, for continueOnFail outputs and for callers. */
 export interface TikTokErrorContext {
 	/** TikTok's `error.code` (or OAuth `error`), or one of ours such as `upload_failed` */
@@ -26,7 +28,7 @@ const SCOPES_FIX =
 const EXPLANATIONS: Record<string, ErrorExplanation> = {
 	access_token_invalid: {
 		message: 'TikTok rejected the access token',
-		fix: 'n8n already tried to refresh it. Reconnect the TikTok credential. If this happens after every refresh with the TikTok OAuth2 API credential, TikTok is not accepting n8n\'s refresh request: switch the node\'s Authentication to "Refresh Token" and use the TikTok Refresh Token API credential (see the README).',
+		fix: 'Reconnect the TikTok credential (with the TikTok Refresh Token API credential: paste a new authorization code, see the README). n8n renews tokens by itself only when TikTok answers HTTP 401, and this answer came with another status.',
 	},
 	scope_not_authorized: {
 		message: 'The TikTok account has not granted the scope this operation needs',
@@ -169,6 +171,26 @@ export function attachPublishId<E extends NodeApiError | NodeOperationError>(err
 	error.message = withPublishId(error.message, publishId);
 	error.description = [error.description, publishIdAdvice(publishId)].filter(Boolean).join(' ');
 	return error;
+}
+
+/**
+ * Any error raised after TikTok accepted a post (upload, wait, cancel), as a node error that carries the
+ * publish ID, so the thrown error and a continue-on-fail item both have it. Nothing secret is kept from
+ * errors that were not ours.
+ */
+export function failedAfterInit(node: INode, error: unknown, publishId: string, itemIndex: number): NodeApiError | NodeOperationError {
+	const candidate = error as { context?: unknown; message?: string } | undefined;
+	const nodeError =
+		candidate && typeof candidate.context === 'object' && candidate.context !== null
+			? (error as NodeApiError | NodeOperationError)
+			: tikTokOperationError(
+					node,
+					`Publishing stopped after TikTok accepted the post: ${redactSecrets(candidate?.message ?? String(error))}`,
+					'',
+					{ code: 'failed_after_init' },
+					itemIndex,
+				);
+	return attachPublishId(nodeError, publishId);
 }
 
 function withPublishId(message: string, publishId?: string): string {

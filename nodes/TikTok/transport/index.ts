@@ -8,13 +8,13 @@ import type {
 	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { redactSecrets } from '../../../credentials/shared/redact';
 import { tikTokApiBaseUrl } from '../../../credentials/shared/tikTokHosts';
 import { explainTikTokError, tikTokApiError, tikTokErrorContext } from './errors';
 import type { TikTokErrorContext } from './errors';
 import { parseJsonLossless } from './json';
+import { cancelSignalOf, pauseUnlessCancelled } from './pause';
 
 export type TikTokCredentialType = 'tikTokOAuth2Api' | 'tikTokRefreshTokenApi';
 
@@ -59,6 +59,11 @@ export function credentialTypeOf(node: INode): TikTokCredentialType {
 	return node.parameters.authentication === 'refreshToken' ? 'tikTokRefreshTokenApi' : 'tikTokOAuth2Api';
 }
 
+/** The id of the node's credential, or null when none is set. */
+export function credentialIdOf(node: INode): string | null {
+	return node.credentials?.[credentialTypeOf(node)]?.id ?? null;
+}
+
 /**
  * Calls TikTok's v2 API with the node's credential, the only place the package talks to TikTok's API.
  * Bodies are read as text and parsed without losing 19-digit ids; any `error.code` other than `ok` is an
@@ -98,8 +103,7 @@ export async function tikTokApiRequest<T extends IDataObject = IDataObject>(
 
 		const { failure } = result;
 		if (request.retryable && failure.retryable && attempt < READ_RETRY_POLICY.maxAttempts) {
-			await sleep(retryDelayMs(failure, attempt));
-			continue;
+			if (!(await pauseUnlessCancelled(retryDelayMs(failure, attempt), cancelSignalOf(this)))) continue;
 		}
 		throw tikTokApiError(
 			node,
@@ -177,18 +181,35 @@ function envelopeCode(body: unknown): string | undefined {
 	return typeof error === 'object' && error !== null ? String(error.code) : error;
 }
 
+/**
+ * n8n's NodeApiError keeps no reference to the HTTP client's error, only its code in `httpCode`: a status,
+ * or for a request that got no answer the client's error code (ECONNRESET, ETIMEDOUT, ERR_...). EAUTH and
+ * ESTATUS are n8n's OAuth2 client saying that the token endpoint refused a refresh.
+ */
+function isNetworkErrorCode(code: unknown): boolean {
+	return typeof code === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+)$/.test(code) && code !== 'EAUTH' && code !== 'ESTATUS';
+}
+
 /** What n8n threw: a token failure it wrapped, a status after a refresh, or a network error. */
 function outcomeOfThrown(thrown: unknown, duringRefresh: boolean): HttpOutcome {
 	const error = thrown as Error & { httpCode?: string | null; context?: IDataObject };
 	const tokenError = tikTokErrorContext(error);
 	if (tokenError) return { kind: 'refreshFailed', message: error.message, code: tokenError.code, logId: tokenError.logId };
+	// n8n-core's own check rarely fires (n8n fills missing token data with its default {}), so a credential
+	// never connected shows as its OAuth2 client refusing to sign the request, before anything is sent
 	if (error?.message === 'OAuth credentials not connected') return { kind: 'notConnected' };
+	if (!duringRefresh && error?.message === 'Unable to sign without access token') return { kind: 'notConnected' };
 	const status = Number(error?.httpCode);
 	if (Number.isInteger(status) && status > 0) {
 		const data = error.context?.data;
 		return { kind: 'response', status, text: data ? JSON.stringify(data) : '', headers: {}, afterRefresh: duringRefresh };
 	}
-	if (duringRefresh) return { kind: 'refreshFailed', message: error?.message ?? String(thrown) };
+	// No HTTP answer after the token was renewed may be the lost answer to the re-sent request: for an init,
+	// TikTok may then have created the post, so it is reported as the network error it is, never as a
+	// refresh problem to fix by reconnecting (which would invite running the item again).
+	if (duringRefresh && !isNetworkErrorCode(error?.httpCode)) {
+		return { kind: 'refreshFailed', message: error?.message ?? String(thrown) };
+	}
 	return { kind: 'network', message: error?.message ?? String(thrown) };
 }
 
@@ -254,6 +275,12 @@ function failureFor(
 		explanation = {
 			message: `${explanation.message}, even after n8n refreshed it`,
 			fix: RECONNECT_FIX[credentialType],
+		};
+	} else if (code.startsWith('http_') && outcome.afterRefresh && outcome.status < 500) {
+		// n8n throws the answer to the request it re-sends after a refresh, and its error keeps no text body
+		explanation = {
+			message: `TikTok refused the request with HTTP ${outcome.status} just after n8n renewed the access token, and n8n does not pass on TikTok's error code in that case`,
+			fix: 'The renewed token is stored now: run the item again to see TikTok\'s reason.',
 		};
 	} else if (code.startsWith('http_')) {
 		explanation = {

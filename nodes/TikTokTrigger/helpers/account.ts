@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { queryCreatorInfo } from '../../TikTok/helpers/creatorInfo';
-import { credentialTypeOf, tikTokApiRequest } from '../../TikTok/transport';
+import { credentialIdOf, credentialTypeOf, tikTokApiRequest } from '../../TikTok/transport';
 import type { TikTokContext } from '../../TikTok/transport';
 
 /** The TikTok account behind the node's credential, as far as it could be found out. */
@@ -19,10 +19,6 @@ export interface AccountLookup {
 }
 
 const ACCOUNT_KEY = 'connectedAccount';
-
-export function credentialIdOf(node: INode): string | null {
-	return node.credentials?.[credentialTypeOf(node)]?.id ?? null;
-}
 
 /** The account cached in the node's static data, if it was looked up with the node's current credential. */
 export function cachedAccount(staticData: IDataObject, node: INode): ConnectedAccount | undefined {

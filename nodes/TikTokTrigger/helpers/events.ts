@@ -123,8 +123,8 @@ export function describeReason(event: string, reason: string | number | null): s
 }
 
 /**
- * What identifies an event across TikTok's redeliveries. Retries are re-signed with a fresh `t`, so the
- * signature cannot be the key; the envelope's fields can (with `content` canonicalised, so a re-serialised
+ * What identifies an event across TikTok's redeliveries. Retries may be re-signed with a fresh `t` (TikTok
+ * does not say), so the signature cannot be the key; the envelope's fields can (with `content` canonicalised, so a re-serialised
  * payload still matches). Hashed to keep the static data small.
  */
 export function eventDedupeKey(envelope: TikTokEnvelope): string {

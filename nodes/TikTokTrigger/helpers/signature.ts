@@ -66,7 +66,9 @@ export function computeTikTokSignature(clientSecret: string, timestamp: string, 
 
 /**
  * Verifies a TikTok webhook as TikTok documents it: signature first (constant-time compare of the raw
- * digests), then the age of `t`. A retry is re-signed with a fresh `t`, so a tolerance does not drop it.
+ * digests), then the age of `t`. Retries are presumably re-signed with a fresh `t` (TikTok does not say;
+ * unsure): if TikTok reused the first `t`, retries older than the tolerance would be refused, which is why
+ * the tolerance is an option and 0 turns the age check off.
  */
 export function verifyTikTokSignature(input: VerifySignatureInput): SignatureVerdict {
 	const headerText = Array.isArray(input.header) ? input.header.join(',') : input.header;

@@ -7,8 +7,9 @@ import type { DirectPostOptions } from '../../helpers/directPost';
 import { sendPublishInit } from '../../helpers/publishInit';
 import { waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
 import type { WaitOptions, WaitParameters } from '../../helpers/status';
-import { checkTextLength, invalidField } from '../../helpers/validation';
-import { attachPublishId } from '../../transport/errors';
+import { checkOneOf, checkTextLength, POST_MODES } from '../../helpers/validation';
+import type { PostMode } from '../../helpers/validation';
+import { failedAfterInit } from '../../transport/errors';
 import { privacyLevelProperty, waitProperties } from '../common.descriptions';
 import { checkCoverIndex, checkPhotoUrls, listPhotoUrls, MAX_PHOTOS } from './photoUrls';
 
@@ -128,8 +129,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['photo'], operation: ['publish'] } }, properties);
 
-type PostMode = 'directPost' | 'draft';
-
 interface PhotoOptions extends DirectPostOptions, WaitParameters {
 	autoAddMusic?: boolean;
 	isAigc?: boolean;
@@ -169,17 +168,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const { status, timedOut } = await waitForFinalStatus.call(this, publishId, post.wait);
 		return { ...accepted, ...status, timedOut };
 	} catch (error) {
-		throw attachPublishId(error, publishId);
+		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}
 }
 
 /** The item's parameters, checked before any request. */
 function readPhotoPost(this: IExecuteFunctions, itemIndex: number): PhotoPost {
 	const node = this.getNode();
-	const postMode = this.getNodeParameter('postMode', itemIndex, 'directPost') as PostMode;
-	if (postMode !== 'directPost' && postMode !== 'draft') {
-		throw invalidField(node, itemIndex, 'Post Mode', `"${String(postMode)}" is not a post mode`, 'Use directPost or draft.');
-	}
+	const postMode = checkOneOf(node, itemIndex, 'Post Mode', this.getNodeParameter('postMode', itemIndex, 'directPost'), POST_MODES);
 	const urls = listPhotoUrls(node, itemIndex, this.getNodeParameter('photoUrls', itemIndex, []));
 	checkPhotoUrls(node, itemIndex, urls);
 	const coverIndex = Number(this.getNodeParameter('photoCoverIndex', itemIndex, 0));
@@ -189,7 +185,7 @@ function readPhotoPost(this: IExecuteFunctions, itemIndex: number): PhotoPost {
 	const text = String(this.getNodeParameter('description', itemIndex, '') ?? '');
 	checkTextLength(node, itemIndex, 'Description', text, DESCRIPTION_MAX_UNITS);
 	const options = this.getNodeParameter('options', itemIndex, {}) as PhotoOptions;
-	const privacyLevel = postMode === 'directPost' ? String(this.getNodeParameter('privacyLevel', itemIndex, '') ?? '') : '';
+	const privacyLevel = postMode === 'directPost' ? String(this.getNodeParameter('privacyLevel', itemIndex, '') ?? '').trim() : '';
 	if (postMode === 'directPost') checkDirectPostInput(node, itemIndex, privacyLevel, options);
 	const wait = waitOptionsFrom(node, itemIndex, options);
 	return { postMode, urls, coverIndex, title, description: text, privacyLevel, options, wait };

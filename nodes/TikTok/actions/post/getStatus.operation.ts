@@ -57,7 +57,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		result = await fetchPostStatus.call(this, publishId, { itemIndex });
 	}
 	if (errorOnFailure === true && result.status === 'FAILED') throw publishFailedError(node, itemIndex, result);
-	return result;
+	return { ...result, ...describePublishId(publishId) };
 }
 
 /** The top-level wait parameters; n8n hides (and drops) the timeout and interval unless waiting. */
@@ -69,6 +69,19 @@ function waitParameters(this: IExecuteFunctions, itemIndex: number): WaitParamet
 		waitTimeoutSeconds: this.getNodeParameter('waitTimeoutSeconds', itemIndex) as number,
 		pollIntervalSeconds: this.getNodeParameter('pollIntervalSeconds', itemIndex) as number,
 	};
+}
+
+/**
+ * Post mode and source, read from the publish ID's kind, as TikTok names them: `v_` video or `p_` photo,
+ * `pub` direct or `inbox` draft, `file` upload or `url` pull (seen: v_pub_file, v_pub_url, v_inbox_file,
+ * v_inbox_url, p_pub_url, p_inbox_url). TikTok documents the ids only by example, so an unknown kind gives
+ * null rather than a guess.
+ */
+export function describePublishId(publishId: string): { postMode: 'directPost' | 'draft' | null; source: 'binary' | 'url' | null } {
+	const [media, mode, source] = publishId.split('~')[0].toLowerCase().split('_');
+	const known = (media === 'v' || media === 'p') && (mode === 'pub' || mode === 'inbox') && (source === 'file' || source === 'url');
+	if (!known) return { postMode: null, source: null };
+	return { postMode: mode === 'pub' ? 'directPost' : 'draft', source: source === 'file' ? 'binary' : 'url' };
 }
 
 /** TikTok's publish IDs: a kind, "~", a version and a number, e.g. p_pub_url~v2.7602997070760331285 (at most 64). */

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
-import { redactSecrets } from '../../../../credentials/shared/redact';
 import { readBinaryVideo } from '../../helpers/binaryVideo';
 import type { BinaryVideo } from '../../helpers/binaryVideo';
 import { queryCreatorInfo } from '../../helpers/creatorInfo';
@@ -9,7 +8,7 @@ import { sendPublishInit } from '../../helpers/publishInit';
 import { waitForFinalStatus } from '../../helpers/status';
 import type { WaitResult } from '../../helpers/status';
 import { invalidField } from '../../helpers/validation';
-import { attachPublishId, tikTokOperationError } from '../../transport/errors';
+import { failedAfterInit, tikTokOperationError } from '../../transport/errors';
 import { DEFAULT_CHUNK_SIZE_MB, planChunks, uploadChunks } from '../../transport/upload';
 import type { ChunkPlan, UploadResult } from '../../transport/upload';
 import { privacyLevelProperty, waitProperties } from '../common.descriptions';
@@ -197,7 +196,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const waited = input.wait ? await waitForFinalStatus.call(this, publishId, input.wait) : undefined;
 		return output(publishId, input, upload, waited);
 	} catch (error) {
-		throw attachPublishId(asNodeError(this.getNode(), error, itemIndex), publishId);
+		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}
 }
 
@@ -229,7 +228,7 @@ async function buildInitBody(this: IExecuteFunctions, itemIndex: number, input: 
 	return {
 		post_info: {
 			privacy_level: input.privacyLevel,
-			...(input.title !== '' && { title: input.title }),
+			...(input.title.trim() !== '' && { title: input.title }),
 			...interactions,
 			...(options.videoCoverTimestampMs !== undefined && { video_cover_timestamp_ms: options.videoCoverTimestampMs }),
 			brand_content_toggle: options.brandContentToggle === true,
@@ -302,19 +301,4 @@ function output(publishId: string, input: VideoPublishInput, upload: UploadResul
 			timedOut: waited?.timedOut ?? false,
 		}),
 	};
-}
-
-/** Errors after the init become node errors (so they can carry the publish ID), with nothing secret in them. */
-function asNodeError(node: INode, error: unknown, itemIndex: number) {
-	const candidate = error as { context?: unknown; message?: string };
-	if (candidate && typeof candidate.context === 'object' && candidate.context !== null) {
-		return error as Parameters<typeof attachPublishId>[0];
-	}
-	return tikTokOperationError(
-		node,
-		`Publishing stopped after TikTok accepted the post: ${redactSecrets(candidate?.message ?? String(error))}`,
-		'',
-		{ code: 'failed_after_init' },
-		itemIndex,
-	);
 }

@@ -4,14 +4,15 @@ import { checkDirectPostInput } from '../../helpers/directPost';
 import type { DirectPostOptions } from '../../helpers/directPost';
 import { waitOptionsFrom } from '../../helpers/status';
 import type { WaitOptions } from '../../helpers/status';
-import { checkNumberInRange, checkPullUrl, checkTextLength, invalidField } from '../../helpers/validation';
+import { checkNumberInRange, checkOneOf, checkPullUrl, checkTextLength, invalidField, POST_MODES } from '../../helpers/validation';
+import type { PostMode } from '../../helpers/validation';
 import { DEFAULT_CHUNK_SIZE_MB } from '../../transport/upload';
 
 export const MAX_CAPTION_UNITS = 2200;
 /** video_cover_timestamp_ms is an int32 */
 const MAX_COVER_TIMESTAMP_MS = 2 ** 31 - 1;
 
-export type PostMode = 'directPost' | 'draft';
+export type { PostMode };
 export type VideoSource = 'binary' | 'url';
 
 export interface VideoPublishOptions extends DirectPostOptions {
@@ -40,8 +41,8 @@ export interface VideoPublishInput {
 /** Reads the item's parameters and checks everything that needs no request and no file. */
 export function readVideoPublishInput(this: IExecuteFunctions, itemIndex: number): VideoPublishInput {
 	const node = this.getNode();
-	const postMode = oneOf(node, itemIndex, 'Post Mode', this.getNodeParameter('postMode', itemIndex, 'directPost'), ['directPost', 'draft']);
-	const source = oneOf(node, itemIndex, 'Source', this.getNodeParameter('source', itemIndex, 'binary'), ['binary', 'url']);
+	const postMode = checkOneOf(node, itemIndex, 'Post Mode', this.getNodeParameter('postMode', itemIndex, 'directPost'), POST_MODES);
+	const source = checkOneOf(node, itemIndex, 'Source', this.getNodeParameter('source', itemIndex, 'binary'), ['binary', 'url'] as const);
 	const options = this.getNodeParameter('options', itemIndex, {}) as VideoPublishOptions;
 	const input: VideoPublishInput = {
 		postMode,
@@ -60,11 +61,6 @@ export function readVideoPublishInput(this: IExecuteFunctions, itemIndex: number
 	}
 	input.wait = waitOptionsFrom(node, itemIndex, options);
 	return input;
-}
-
-function oneOf<T extends string>(node: INode, itemIndex: number, field: string, value: unknown, allowed: readonly T[]): T {
-	if ((allowed as readonly unknown[]).includes(value)) return value as T;
-	throw invalidField(node, itemIndex, field, `"${String(value)}" is not one of its values`, `Use one of ${allowed.join(', ')}.`);
 }
 
 function checkPostInfo(node: INode, itemIndex: number, input: VideoPublishInput): void {

@@ -5,5 +5,5 @@ export { DEFAULT_CHUNK_SIZE_MB, planChunks, TIKTOK_CHUNK_LIMITS } from './planCh
 export type { ChunkLimits, ChunkPlan, PlannedChunk } from './planChunks';
 export { backoffDelayMs, isNetworkError, parseCommittedRange, UPLOAD_RETRY_POLICY } from './retryPolicy';
 export type { RetryPolicy } from './retryPolicy';
-export { chunkTimeoutMs, uploadChunks } from './uploadChunks';
+export { CHUNK_IDLE_TIMEOUT_MS, uploadChunks } from './uploadChunks';
 export type { UploadContext, UploadRequest, UploadResult } from './uploadChunks';

@@ -35,8 +35,10 @@ export function backoffDelayMs(policy: Readonly<RetryPolicy>, failedAttempt: num
 }
 
 /**
- * What TikTok has committed, from the `Content-Range: bytes 0-LAST/TOTAL` it sends back (LAST is the
- * index of the last byte received), or `bytes *\/TOTAL` when it has nothing yet.
+ * What TikTok has committed, from the `Content-Range: bytes 0-LAST/TOTAL` it sends back, or
+ * `bytes *\/TOTAL` when it has nothing yet. TikTok does not say whether LAST is the index of the last byte
+ * or a byte count (unsure); it is read as an index, and a wrong reading fails safely: the upload stops as
+ * "out of step" with the publish ID instead of skipping or resending the wrong bytes.
  */
 export function parseCommittedRange(header: unknown): { committedBytes: number; total: number } | undefined {
 	const value = Array.isArray(header) ? header[0] : header;

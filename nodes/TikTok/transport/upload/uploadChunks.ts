@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, IHttpRequestOptions, NodeOperationError } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { redactSecrets } from '../../../../credentials/shared/redact';
 import { tikTokOperationError } from '../errors';
+import { pauseUnlessCancelled } from '../pause';
 import { ChunkCutter, SourceSizeError } from './cutChunks';
 import type { OpenSource } from './cutChunks';
 import type { ChunkPlan, PlannedChunk } from './planChunks';
@@ -98,7 +98,7 @@ async function sendChunk(this: UploadContext, request: UploadRequest, cutter: Ch
 		}
 		const delayMs = backoffDelayMs(policy, attempt);
 		this.logger.debug('TikTok upload: retrying chunk', { chunk: chunk.index + 1, attempt, reason: verdict.reason, delayMs });
-		await delay(delayMs, signal);
+		if (await pauseUnlessCancelled(delayMs, signal)) throw signal?.reason ?? new Error('The execution was cancelled');
 	}
 }
 
@@ -122,7 +122,7 @@ async function putChunk(
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: chunkTimeoutMs(chunk.length),
+		timeout: CHUNK_IDLE_TIMEOUT_MS,
 		// Following a redirect means keeping every byte sent for a replay, i.e. the whole chunk in memory.
 		// TikTok's upload URL is used verbatim and not documented to redirect: a 3xx is an error naming the chunk.
 		disableFollowRedirect: true,
@@ -157,12 +157,11 @@ function describeNetworkError(code: unknown): string {
 }
 
 /**
- * Idle timeout of a PUT (n8n's HTTP client times out a silent socket): a minute plus the chunk's time at
- * a slow 1 Mbit/s uplink, so a 64 MB chunk gets about 10 minutes before it is given up and retried.
+ * n8n's HTTP client applies `timeout` to a silent socket, not to the whole request: a chunk that keeps
+ * moving never times out, and one that stalls is retried after two minutes, leaving room for retries
+ * within TikTok's one-hour upload window.
  */
-export function chunkTimeoutMs(chunkBytes: number): number {
-	return 60_000 + Math.ceil((chunkBytes * 8) / 1_000);
-}
+export const CHUNK_IDLE_TIMEOUT_MS = 120_000;
 
 function judge(this: UploadContext, outcome: PutOutcome, request: UploadRequest, chunk: PlannedChunk, policy: Readonly<RetryPolicy>): Verdict {
 	const isLast = chunk.index === request.plan.totalChunkCount - 1;
@@ -239,20 +238,4 @@ function tikTokSaid(body: string): string | undefined {
 function tikTokLogId(outcome: Extract<PutOutcome, { status: number }>): string | undefined {
 	const header = outcome.headers['x-tt-logid'];
 	return typeof header === 'string' && header !== '' ? header : undefined;
-}
-
-/** n8n's pause, ended early (with the abort reason) when the execution is cancelled. */
-async function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	if (!signal) return await sleep(ms);
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(signal.reason);
-		if (signal.aborted) onAbort();
-		else signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		await Promise.race([sleep(ms), aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
 }

@@ -168,7 +168,7 @@ describe('Publish Photos', () => {
 		['an unknown privacy level', { photoUrls: URLS, privacyLevel: 'PUBLIC' }, /"PUBLIC" is not a TikTok privacy level/],
 		['branded content that is private', { photoUrls: URLS, options: { brandContentToggle: true } }, /branded content .* cannot be private/],
 		['a wait timeout beyond an hour', { photoUrls: URLS, options: { waitForCompletion: true, waitTimeoutSeconds: '={{ 7200 }}' } }, /"Wait Timeout \(Seconds\)": 7200 is outside 0 to 3600/],
-		['an unknown post mode', { postMode: '={{ "later" }}', photoUrls: URLS }, /"Post Mode": "later" is not a post mode/],
+		['an unknown post mode', { postMode: '={{ "later" }}', photoUrls: URLS }, /"Post Mode": "later" is not one of its values/],
 	];
 
 	test.each(badInputs)('%s fails before any request', async (_name, parameters, message) => {

@@ -2,6 +2,7 @@
  * Get Status through n8n-core's real WorkflowExecute against the TikTok emulator: exact 19-digit post ids,
  * bounded waiting (complete, failed, timed out, 429 during the wait), publish ID checks, continue-on-fail.
  */
+import { describePublishId } from '../../../../../nodes/TikTok/actions/post/getStatus.operation';
 import { logger, runNode } from '../../../../harness';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -80,6 +81,9 @@ describe('Get Status', () => {
 			uploadedBytes: null,
 			downloadedBytes: emu.settings.lifecycle.pullPhotoSize,
 			isFinal: true,
+			// From the publish ID's kind (p_inbox_url: a photo draft, pulled from URLs)
+			postMode: 'draft',
+			source: 'url',
 		});
 		expectNoSecrets(run);
 	});
@@ -234,5 +238,19 @@ describe('Get Status, stopped while waiting', () => {
 		await new Promise((resolve) => setTimeout(resolve, 2_600));
 		const attempts = logger.lines.slice(mark).filter((line) => line.message === 'TikTok API request');
 		expect(attempts).toHaveLength(1);
+	});
+});
+
+describe('describePublishId', () => {
+	test.each([
+		['v_pub_file~v2-1.7602997070760331285', 'directPost', 'binary'],
+		['v_pub_url~v2-1.7261463769757501445', 'directPost', 'url'],
+		['v_inbox_file~v2.123456789', 'draft', 'binary'],
+		['v_inbox_url~v2.123456789', 'draft', 'url'],
+		['p_pub_url~v2.7602997070760331285', 'directPost', 'url'],
+		['p_inbox_url~v2.7655426304623413270', 'draft', 'url'],
+		['x_new_kind~v3.1', null, null],
+	])('%s is %s from %s', (publishId, postMode, source) => {
+		expect(describePublishId(publishId)).toEqual({ postMode, source });
 	});
 });

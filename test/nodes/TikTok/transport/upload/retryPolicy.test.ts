@@ -1,6 +1,6 @@
 import {
 	backoffDelayMs,
-	chunkTimeoutMs,
+	CHUNK_IDLE_TIMEOUT_MS,
 	isNetworkError,
 	parseCommittedRange,
 	UPLOAD_RETRY_POLICY,
@@ -51,8 +51,9 @@ describe('upload retry policy', () => {
 		expect(isNetworkError(undefined)).toBe(false);
 	});
 
-	test('the PUT timeout grows with the chunk: 10 minutes for 64 MB', () => {
-		expect(chunkTimeoutMs(1)).toBe(60_001);
-		expect(chunkTimeoutMs(64_000_000)).toBe(572_000);
+	test('a stalled chunk is given up early enough that every attempt fits TikTok\'s one-hour upload window', () => {
+		const worstCaseBackoffMs = UPLOAD_RETRY_POLICY.maxDelayMs * (UPLOAD_RETRY_POLICY.maxAttempts - 1);
+		expect(CHUNK_IDLE_TIMEOUT_MS * UPLOAD_RETRY_POLICY.maxAttempts + worstCaseBackoffMs).toBeLessThan(3_600_000);
+		expect(CHUNK_IDLE_TIMEOUT_MS).toBeGreaterThanOrEqual(60_000);
 	});
 });
