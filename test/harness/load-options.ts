@@ -7,7 +7,7 @@ import { LoadOptionsContext } from 'n8n-core';
 import { NodeHelpers, Workflow, type INodeCredentials, type INodeParameters, type INodePropertyOptions } from 'n8n-workflow';
 
 import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
-import { createAdditionalData, createRegistries } from './run';
+import { bootstrapN8nCore, createAdditionalData, createRegistries } from './run';
 
 export interface LoadOptionsRequest {
 	/** Full node type name, e.g. `n8n-nodes-tiktok-publisher.tikTok` */
@@ -19,6 +19,7 @@ export interface LoadOptionsRequest {
 }
 
 export async function runLoadOptions(request: LoadOptionsRequest): Promise<{ options: INodePropertyOptions[]; store: CredentialStore }> {
+	await bootstrapN8nCore();
 	const { nodeTypes, credentialTypes } = await createRegistries();
 	const store = request.credentials instanceof CredentialStore ? request.credentials : new CredentialStore(request.credentials);
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(request.nodeType));

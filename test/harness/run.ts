@@ -141,7 +141,15 @@ export interface RunResult {
 let executionCounter = 0;
 let bootstrapped: Promise<void> | undefined;
 
-/** Creates n8n-core's SSH clients manager up front so its interval and exit listener can be removed at shutdown. */
+/**
+ * Everything that runs node code through n8n-core's contexts calls this first: it creates n8n-core's SSH
+ * clients manager up front so that its interval and exit listener are removed at shutdown.
+ */
+export async function bootstrapN8nCore(): Promise<void> {
+	bootstrapped ??= bootstrap();
+	await bootstrapped;
+}
+
 async function bootstrap(): Promise<void> {
 	const before = new Set(process.listeners('exit'));
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -269,8 +277,7 @@ export function createAdditionalData(args: {
 }
 
 export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWorkflowOptions = {}): Promise<RunResult> {
-	bootstrapped ??= bootstrap();
-	await bootstrapped;
+	await bootstrapN8nCore();
 
 	const { nodeTypes, credentialTypes } = await createRegistries(options);
 

@@ -19,7 +19,6 @@
 // n8n-core must not load before the harness has set up its environment
 import './n8n';
 
-import { Container } from '@n8n/di';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +47,7 @@ import {
 
 import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
 import { n8nLine, onShutdown } from './n8n';
-import { connectionsOf, createAdditionalData, createRegistries, type HarnessNode, type RegistryOptions } from './run';
+import { bootstrapN8nCore, connectionsOf, createAdditionalData, createRegistries, type HarnessNode, type RegistryOptions } from './run';
 
 export interface TriggerHarnessOptions extends RegistryOptions {
 	/** The trigger node (name default "Trigger"); a webhook trigger gets a random `webhookId` unless given one. */
@@ -208,7 +207,6 @@ class TriggerWorkflow {
 	 * its end (hookFunctionsSave).
 	 */
 	run(staticData: IDataObject, data: INodeExecutionData[][], mode: 'webhook' | 'trigger'): TriggeredRun {
-		ensureSshManagerCleanup();
 		const workflow = this.load(staticData);
 		const executionId = `trigger-${++this.executions}`;
 		const workflowData = { id: workflow.id, name: workflow.name, nodes: this.nodes, connections: workflow.connectionsBySourceNode } as unknown as IWorkflowBase;
@@ -223,26 +221,6 @@ class TriggerWorkflow {
 		});
 		return { items: data[0] ?? [], done };
 	}
-}
-
-let sshCleanupRegistered = false;
-/** WorkflowExecute's node contexts start n8n-core's SSH clients manager; stop it at shutdown (as run.ts does). */
-function ensureSshManagerCleanup(): void {
-	if (sshCleanupRegistered) return;
-	sshCleanupRegistered = true;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		SSHClientsManager: new (...args: any[]) => { cleanupTimer?: NodeJS.Timeout; onShutdown(): void };
-	};
-	const before = new Set(process.listeners('exit'));
-	const manager = Container.get(SSHClientsManager);
-	const added = process.listeners('exit').filter((listener) => !before.has(listener));
-	onShutdown(() => {
-		clearInterval(manager.cleanupTimer);
-		manager.onShutdown();
-		for (const listener of added) process.off('exit', listener);
-	});
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -369,6 +347,7 @@ async function handleWebhookRequest(trigger: TriggerWorkflow, req: WebhookReques
 }
 
 export async function startWebhookTrigger(options: TriggerHarnessOptions): Promise<WebhookTriggerHarness> {
+	await bootstrapN8nCore();
 	let url = '';
 	const trigger = await TriggerWorkflow.create(
 		{ ...options, node: { ...options.node, webhookId: options.node.webhookId ?? randomUUID() } },
@@ -449,6 +428,7 @@ async function runHookMethods(
 // Polling triggers
 
 export async function activatePollingTrigger(options: TriggerHarnessOptions): Promise<PollingTriggerHarness> {
+	await bootstrapN8nCore();
 	const trigger = await TriggerWorkflow.create(options, () => 'http://localhost:5678');
 	let workflow = trigger.load();
 
