@@ -294,6 +294,20 @@ export class N8n {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
+	/** POST (JSON) on the running server's REST API as the owner, as the editor does; returns the parsed `data` field. */
+	async restPost<T = unknown>(path: string, body: unknown): Promise<T> {
+		const base = await this.baseUrl();
+		const response = await fetch(`${base}rest/${path.replace(/^\/+/, '')}`, {
+			method: 'POST',
+			headers: { cookie: `n8n-auth=${await this.ownerSession()}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(30_000),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n POST /rest/${path} answered ${response.status}: ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
 	/** The stored executions of a workflow (newest first), from the running server. */
 	async executionsOf(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; workflowId: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));

@@ -159,8 +159,8 @@ export async function waitForFinalStatus(
 		// A stopped execution ends the wait too, instead of polling on for up to an hour
 		if (await pauseUnlessCancelled(intervalMs, cancelSignal)) break;
 	}
-	// One status the caller can report, even if every poll hit a transient failure
-	last ??= await fetchPostStatus.call(this, publishId, { itemIndex: options.itemIndex, retryable: true });
+	// One status the caller can report, even if every poll hit a transient failure (retried, unless stopped)
+	last ??= await fetchPostStatus.call(this, publishId, { itemIndex: options.itemIndex, retryable: !cancelSignal?.aborted });
 	return { status: last, timedOut: !last.isFinal, polls };
 }
 
