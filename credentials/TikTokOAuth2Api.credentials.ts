@@ -2,8 +2,8 @@ import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } f
 
 import { customHostProperties, hostExpression, TIKTOK_API_HOST, TIKTOK_WEB_HOST } from './shared/tikTokHosts';
 
-/** Scopes every TikTok app with Login Kit and the Content Posting API can grant. */
-const DEFAULT_SCOPES = ['user.info.basic', 'video.publish', 'video.upload'];
+/** The Content Posting scopes requested unless the user picks fewer (user.info.basic comes with Login Kit). */
+const POSTING_SCOPES = 'video.publish,video.upload';
 
 /**
  * TikTok's OAuth 2.0 with n8n's Connect button.
@@ -45,20 +45,41 @@ export class TikTokOAuth2Api implements ICredentialType {
 			required: true,
 		},
 		{
-			displayName: 'Scopes',
-			name: 'scopes',
-			type: 'multiOptions',
+			displayName: 'Posting Scopes',
+			name: 'postingScopes',
+			type: 'options',
 			// Only scopes approved for the app can be requested, otherwise TikTok refuses the whole authorization
 			options: [
-				{ name: 'user.info.basic (Required)', value: 'user.info.basic' },
-				{ name: 'user.info.profile (Username, for Post Links)', value: 'user.info.profile' },
-				{ name: 'video.list (TikTok Polling Trigger)', value: 'video.list' },
-				{ name: 'video.publish (Direct Post, Creator Info)', value: 'video.publish' },
-				{ name: 'video.upload (Drafts to the Inbox)', value: 'video.upload' },
+				{
+					name: 'Direct Post and Drafts',
+					value: 'video.publish,video.upload',
+					description: 'Video.publish and video.upload: every operation of the TikTok node',
+				},
+				{
+					name: 'Drafts Only',
+					value: 'video.upload',
+					description: 'Video.upload: for apps without Direct Post; Publish in draft mode and Get Status only',
+				},
+				{
+					name: 'Direct Post Only',
+					value: 'video.publish',
+					description: 'Video.publish: direct posts, creator info and Get Status, no drafts',
+				},
 			],
-			default: DEFAULT_SCOPES,
+			default: POSTING_SCOPES,
+			description: 'The Content Posting scopes to request. user.info.basic is always requested.',
+		},
+		{
+			displayName: 'Additional Scopes',
+			name: 'additionalScopes',
+			type: 'multiOptions',
+			options: [
+				{ name: 'user.info.profile (Username, for Post Links in the TikTok Trigger)', value: 'user.info.profile' },
+				{ name: 'video.list (TikTok Polling Trigger)', value: 'video.list' },
+			],
+			default: [],
 			description:
-				'Scopes to request. Pick only scopes your TikTok app has been approved for, or TikTok refuses the connection.',
+				'Scopes beyond posting. Pick only scopes your TikTok app has been approved for, or TikTok refuses the connection.',
 		},
 		...customHostProperties,
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
@@ -79,7 +100,7 @@ export class TikTokOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: `={{ ($self.scopes && $self.scopes.length ? $self.scopes : ${JSON.stringify(DEFAULT_SCOPES)}).join(",") }}`,
+			default: `={{ ["user.info.basic"].concat(String($self.postingScopes || "${POSTING_SCOPES}").split(","), $self.additionalScopes || []).join(",") }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
+
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -30,6 +32,30 @@ function urlDecoded(code: string): string {
 	}
 }
 
+/**
+ * The live grant, kept in `oauthTokenData`: the one data key n8n itself carries over on every save from the
+ * editor (the form never holds it, the server restores it), so a stale form cannot overwrite it. `used` holds
+ * fingerprints of every code and refresh token already spent, so a stale form's copy of one is ignored.
+ */
+interface GrantState {
+	refresh_token?: string;
+	open_id?: string;
+	used?: string[];
+}
+
+const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 32);
+
+function grantState(credentials: ICredentialDataDecryptedObject): GrantState {
+	const data = credentials.oauthTokenData;
+	return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as GrantState) : {};
+}
+
+/** A pasted authorization code that has not been exchanged yet. */
+function pendingCode(credentials: ICredentialDataDecryptedObject): string {
+	const code = String(credentials.authorizationCode ?? '').trim();
+	return code && !(grantState(credentials).used ?? []).includes(fingerprint(code)) ? code : '';
+}
+
 /** What the user should do for each OAuth error TikTok's token endpoint can answer. */
 function tokenErrorFix(error: string, grant: 'refresh_token' | 'authorization_code'): string {
 	switch (error) {
@@ -38,7 +64,7 @@ function tokenErrorFix(error: string, grant: 'refresh_token' | 'authorization_co
 		case 'invalid_grant':
 			return grant === 'refresh_token'
 				? 'The refresh token is expired, revoked or already replaced (TikTok rotates it at every refresh). Get a new authorization code from TikTok\'s authorize page, paste it into "Authorization Code" with its Redirect URI, and save the credential.'
-				: 'Authorization codes are single-use and expire within minutes: open TikTok\'s authorize page again, paste the new code and save straight away. The Redirect URI must be the one used on that page.';
+				: 'Authorization codes are single-use and expire within minutes: open TikTok\'s authorize page again, paste the new code and save straight away. The Redirect URI must be the one used on that page. (Saved twice from the same dialog? The first save already exchanged the code and the credential works: close the dialog and reopen it.)';
 		case 'invalid_request':
 			return grant === 'authorization_code'
 				? 'Check that "Redirect URI" is exactly the URI registered in your TikTok app and used on the authorize page.'
@@ -134,8 +160,13 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const code = String(credentials.authorizationCode ?? '').trim();
-		const refreshToken = String(credentials.refreshToken ?? '').trim();
+		const state = grantState(credentials);
+		const used = state.used ?? [];
+		const code = pendingCode(credentials);
+		const typed = String(credentials.refreshToken ?? '').trim();
+		const stored = String(state.refresh_token ?? '').trim();
+		// A refresh token pasted into the form wins over the stored one, unless n8n already spent it (a stale form)
+		const refreshToken = typed && typed !== stored && !used.includes(fingerprint(typed)) ? typed : stored || typed;
 		const secrets = [credentials.clientSecret, code, refreshToken];
 		// A freshly pasted code wins over a stored refresh token: the user pasted it because the old grant died
 		const grant = code ? 'authorization_code' : refreshToken ? 'refresh_token' : undefined;
@@ -181,18 +212,28 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 			);
 		}
 
+		const nextRefreshToken = body.refresh_token || refreshToken;
+		const openId = body.open_id ?? state.open_id ?? credentials.openId ?? '';
+		const spent = fingerprint(grant === 'authorization_code' ? code : refreshToken);
 		return {
 			accessToken: body.access_token,
-			refreshToken: body.refresh_token || refreshToken,
+			refreshToken: nextRefreshToken,
 			authorizationCode: '',
-			openId: body.open_id ?? credentials.openId ?? '',
+			openId,
+			// The last 20 spent codes and tokens are enough to recognise any form still open in an editor
+			oauthTokenData: { refresh_token: nextRefreshToken, open_id: openId, used: [...used.filter((f) => f !== spent), spent].slice(-20) },
 		};
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
+	/**
+	 * Bearer access token. n8n calls preAuthentication only when the access token is empty or TikTok answers
+	 * 401; while a freshly pasted code waits, send a token TikTok refuses, so n8n exchanges the code at once
+	 * (on Save, when it tests the credential) instead of hours later, when the code has expired.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = pendingCode(credentials) ? 'pending-authorization-code' : String(credentials.accessToken ?? '');
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

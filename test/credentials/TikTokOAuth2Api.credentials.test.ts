@@ -35,8 +35,11 @@ describe('TikTok OAuth2 API credential through n8n\'s OAuth2 flow', () => {
 	});
 
 	test('the scopes the user picks are the scopes requested', async () => {
-		const session = await connect({ scopes: ['user.info.basic', 'video.upload', 'video.list'] });
-		expect(new URL(session.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.upload,video.list');
+		const draftsOnly = await connect({ postingScopes: 'video.upload', additionalScopes: ['video.list'] });
+		expect(new URL(draftsOnly.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.upload,video.list');
+		// A form saved with nothing picked still asks for what the node needs
+		const empty = await connect({ postingScopes: '', additionalScopes: [] });
+		expect(new URL(empty.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.publish,video.upload');
 	});
 
 	test('the code exchange sends client_key in the body and TikTok accepts it', async () => {

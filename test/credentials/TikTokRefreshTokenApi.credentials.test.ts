@@ -106,4 +106,51 @@ describe('TikTok Refresh Token API credential', () => {
 		expect(run.error?.message).toMatch(/neither a Refresh Token nor an Authorization Code/);
 		expect(emu.tokenRequests.length).toBe(before);
 	});
+
+	test('a stale editor form (used code, no tokens) saved over the credential does not lose the grant', async () => {
+		const { emu } = context;
+		const code = await authorizationCodeFrom(emu);
+		const first = await runNode({
+			credentials: { cred: refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI }) },
+			node: getInfo,
+		});
+		expect(first.error).toBeUndefined();
+		const saved = first.credentials.store.data('cred');
+
+		// What n8n stores when the dialog that created the credential is saved again: the form's fields (the
+		// used code in clear, no refresh or access token), with n8n keeping only oauthTokenData from before
+		const staleForm = refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI });
+		staleForm.data.oauthTokenData = saved.oauthTokenData;
+		const before = emu.tokenRequests.length;
+
+		const run = await runNode({ credentials: { cred: staleForm }, node: getInfo });
+
+		expect(run.error).toBeUndefined();
+		expect(emu.tokenRequests.slice(before)).toEqual([
+			expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'body', result: 'ok' }),
+		]);
+		expect(JSON.stringify(saved.oauthTokenData)).not.toContain(code);
+	});
+
+	test('a new code pasted while the access token is still valid is exchanged on the next request, not hours later', async () => {
+		const { emu } = context;
+		const tokens = emu.issueTokens();
+		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token });
+		credential.data.accessToken = tokens.access_token;
+		const code = await authorizationCodeFrom(emu, N8N_REDIRECT_URI, 'user.info.basic,video.publish,video.upload,video.list');
+		credential.data.authorizationCode = code;
+		credential.data.redirectUri = N8N_REDIRECT_URI;
+		const before = emu.tokenRequests.length;
+
+		const run = await runNode({ credentials: { cred: credential }, node: getInfo });
+
+		expect(run.error).toBeUndefined();
+		expect(emu.tokenRequests.slice(before)).toEqual([
+			expect.objectContaining({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok' }),
+		]);
+		const stored = run.credentials.store.data('cred');
+		expect(stored.authorizationCode).toBe('');
+		expect(stored.accessToken).not.toBe(tokens.access_token);
+		expect(run.logText).not.toContain('pending-authorization-code');
+	});
 });
