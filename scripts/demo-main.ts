@@ -15,7 +15,7 @@ import { capabilities, setUpEnvironment, type Environment } from './e2e/environm
 import { cacheRoot, type LineKey } from './e2e/install-n8n';
 import { nodeOutput, runError, type ExecutionRun } from './e2e/n8n';
 import { tail } from './e2e/processes';
-import { id16, template } from './e2e/templates';
+import { emulatorOAuth2Credential, id16, template } from './e2e/templates';
 import { writeSampleMp4 } from '../test/fixtures/sampleVideo';
 
 const HELP = `npm run demo [-- options]
@@ -190,16 +190,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function emulatorCredential(env: Environment): object {
 	const { info } = env.emulator!;
-	return template('credentials/oauth2.json', {
-		id: CREDENTIAL_ID,
-		name: 'TikTok (emulator)',
-		clientKey: info.clientKey,
-		clientSecret: info.clientSecret,
-		baseUrl: info.baseUrl,
-		accessToken: info.accessToken,
-		refreshToken: info.refreshToken,
-		openId: info.openId,
-	});
+	return emulatorOAuth2Credential(info, CREDENTIAL_ID, 'TikTok (emulator)');
 }
 
 const realCredentialFile = () => join(cacheRoot(), 'real-tiktok-credential.json');

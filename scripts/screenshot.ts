@@ -15,10 +15,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 import { setUpEnvironment, type Environment } from './e2e/environment';
 import { cacheRoot, REPO_ROOT, type LineKey } from './e2e/install-n8n';
 import { describeFailure, run } from './e2e/processes';
-import { id16, template } from './e2e/templates';
+import { emulatorOAuth2Credential, id16 } from './e2e/templates';
 
 /** The pinned playwright-core used when the project does not have it installed. */
 const PLAYWRIGHT_CORE = '1.65.1';
@@ -142,7 +143,7 @@ async function fillExample(page: Page): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
 	const args = parseArgs(argv);
-	const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+	const chromiumPath = CHROMIUM_PATH;
 	if (!existsSync(chromiumPath)) throw new Error(`No chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM)`);
 	const playwright = await loadPlaywright();
 
@@ -154,18 +155,7 @@ export async function main(argv: string[]): Promise<void> {
 		env = await setUpEnvironment({ line: args.line, emulatorArgs: ['--port', '0', '--upload-port', '0'], log: (m) => log(`[setup] ${m}`) });
 		const { info } = env.emulator!;
 		// A connected credential (on the emulator) so the panel shows what a user sees after "Connect"
-		await env.n8n.importCredentials([
-			template('credentials/oauth2.json', {
-				id: id16('ShotTikTok'),
-				name: 'TikTok account',
-				clientKey: info.clientKey,
-				clientSecret: info.clientSecret,
-				baseUrl: info.baseUrl,
-				accessToken: info.accessToken,
-				refreshToken: info.refreshToken,
-				openId: info.openId,
-			}),
-		]);
+		await env.n8n.importCredentials([emulatorOAuth2Credential(info, id16('ShotTikTok'), 'TikTok account')]);
 		const baseUrl = await env.n8n.startServer();
 		log(`n8n ${env.install.spec.version} is serving its editor on ${baseUrl}`);
 		const cookie = await env.n8n.ownerSession();
@@ -177,16 +167,7 @@ export async function main(argv: string[]): Promise<void> {
 			timeout: 60_000,
 			viewport: { width: 1440, height: 960 },
 			deviceScaleFactor: 1,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
+			args: CHROMIUM_ARGS,
 		});
 		const context = browser;
 		// The page may only talk to this machine's n8n: n8n's banners, avatars on made-up CDNs and the like are cut off

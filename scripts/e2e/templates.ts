@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { EmulatorInfo } from './emulator';
 import { REPO_ROOT } from './install-n8n';
 
 export const TEMPLATES_DIR = join(REPO_ROOT, 'test', 'e2e', 'templates');
@@ -47,4 +48,18 @@ export function id16(stem: string): string {
 	const clean = stem.replace(/[^A-Za-z0-9]/g, '');
 	if (clean.length > 16) throw new Error(`id stem too long: ${stem}`);
 	return clean.padEnd(16, '0');
+}
+
+/** The TikTok OAuth2 API credential connected to the emulator's default account (its startup tokens). */
+export function emulatorOAuth2Credential(info: EmulatorInfo, id: string, name: string): Record<string, unknown> {
+	return template('credentials/oauth2.json', {
+		id,
+		name,
+		clientKey: info.clientKey,
+		clientSecret: info.clientSecret,
+		baseUrl: info.baseUrl,
+		accessToken: info.accessToken,
+		refreshToken: info.refreshToken,
+		openId: info.openId,
+	});
 }

@@ -28,18 +28,8 @@ import { REPO_ROOT, type LineKey } from '../../scripts/e2e/install-n8n';
 import { nodeOutput, runError, type ExecutionRun, type N8n } from '../../scripts/e2e/n8n';
 import { tail, waitFor } from '../../scripts/e2e/processes';
 import { template } from '../../scripts/e2e/templates';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../scripts/e2e/chromium';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 /** Registered for the emulator's default app: the redirect URI of a code pasted into the Refresh Token credential */
 const PASTED_CODE_REDIRECT_URI = 'https://n8n.example.com/rest/oauth2-credential/callback';
 const SCOPES = ['user.info.basic', 'video.publish', 'video.upload'];
@@ -150,6 +140,18 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 		}
 
 		/** Clicks Save and returns the connection test n8n runs after saving, once the dialog shows its outcome. */
+		/** A new TikTok Refresh Token API credential, filled as a user fills it: app keys, pasted code, emulator host. */
+		async function fillNewRefreshTokenCredential(code: string): Promise<void> {
+			const { info } = emulator;
+			await openNewCredential('TikTok Refresh Token API', 'clientKey');
+			await input('clientKey').fill(info.clientKey);
+			await input('clientSecret').fill(info.clientSecret);
+			await input('authorizationCode').fill(code);
+			await input('redirectUri').fill(PASTED_CODE_REDIRECT_URI);
+			await switchOn('useCustomHost');
+			await input('customHost').fill(info.baseUrl);
+		}
+
 		async function saveAndTest(): Promise<TestResult> {
 			const tested = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'), { timeout: 60_000 });
 			await dialog().locator('[data-test-id="credential-save-button"]').click();
@@ -328,16 +330,9 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 		}, 3 * 60_000);
 
 		test('TikTok Refresh Token API: Save with a pasted code runs n8n\'s connection test, which exchanges the code (client_key in the body) and stores the tokens', async () => {
-			const { info } = emulator;
 			const code = await emulator.authorizationCode({ redirectUri: PASTED_CODE_REDIRECT_URI, scopes: SCOPES });
 			await step('creating the Refresh Token credential in the editor', async () => {
-				await openNewCredential('TikTok Refresh Token API', 'clientKey');
-				await input('clientKey').fill(info.clientKey);
-				await input('clientSecret').fill(info.clientSecret);
-				await input('authorizationCode').fill(code);
-				await input('redirectUri').fill(PASTED_CODE_REDIRECT_URI);
-				await switchOn('useCustomHost');
-				await input('customHost').fill(info.baseUrl);
+				await fillNewRefreshTokenCredential(code);
 			});
 			const before = await tokenRequestCount();
 			const result = await step('saving', saveAndTest);
@@ -406,13 +401,7 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 			const { info } = emulator;
 			const code = await emulator.authorizationCode({ redirectUri: PASTED_CODE_REDIRECT_URI, scopes: SCOPES });
 			await step('creating a second Refresh Token credential', async () => {
-				await openNewCredential('TikTok Refresh Token API', 'clientKey');
-				await input('clientKey').fill(info.clientKey);
-				await input('clientSecret').fill(info.clientSecret);
-				await input('authorizationCode').fill(code);
-				await input('redirectUri').fill(PASTED_CODE_REDIRECT_URI);
-				await switchOn('useCustomHost');
-				await input('customHost').fill(info.baseUrl);
+				await fillNewRefreshTokenCredential(code);
 			});
 			expect(await step('saving', saveAndTest)).toEqual({ status: 'OK', message: 'Connection successful!' });
 			const id = await newestCredentialId('tikTokRefreshTokenApi');
