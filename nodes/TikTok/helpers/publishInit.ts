@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { credentialIdOf, tikTokApiRequest } from '../transport';
 import { tikTokErrorContext, tikTokOperationError } from '../transport/errors';
-import { waitForInitSlot } from './initPacing';
+import { cancelSignalOf } from '../transport/pause';
+import { StoppedBeforeInitError, waitForInitSlot } from './initPacing';
 
 export interface InitResult {
 	publishId: string;
@@ -14,8 +15,8 @@ export interface InitResult {
  * The one request that creates a post (any of TikTok's init endpoints). It is sent once: never retried,
  * since a lost answer may mean TikTok created the post, and a duplicate post is worse than a failed item.
  * Inits are paced to TikTok's 6 per minute within an execution instead (one budget for the three init
- * endpoints: whether TikTok counts them apart is undocumented, and sharing is the safe reading). A failure says whether a post
- * may exist.
+ * endpoints: whether TikTok counts them apart is undocumented, and sharing is the safe reading). A
+ * failure says whether a post may exist.
  */
 export async function sendPublishInit(
 	this: IExecuteFunctions,
@@ -24,7 +25,13 @@ export async function sendPublishInit(
 	body: IDataObject,
 ): Promise<InitResult> {
 	const node = this.getNode();
-	const waitedMs = await waitForInitSlot(`${this.getExecutionId()}|${credentialIdOf(node) ?? node.name}`);
+	let waitedMs: number;
+	try {
+		waitedMs = await waitForInitSlot(`${this.getExecutionId()}|${credentialIdOf(node) ?? node.name}`, { signal: cancelSignalOf(this) });
+	} catch (error) {
+		if (!(error instanceof StoppedBeforeInitError)) throw error;
+		throw tikTokOperationError(node, error.message, 'Nothing was posted for this item.', { code: 'stopped_before_init' }, itemIndex);
+	}
 	if (waitedMs > 0) this.logger.debug('TikTok: waited for a free publish request slot (6 per minute)', { waitedMs, itemIndex });
 
 	let data: IDataObject;
