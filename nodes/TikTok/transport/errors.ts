@@ -19,7 +19,7 @@ interface ErrorExplanation {
 }
 
 const SCOPES_FIX =
-	'Add the scope to your app at developers.tiktok.com (TikTok must approve it), select it in the credential\'s Scopes, and reconnect the credential so the account grants it.';
+	'Add the scope to your app at developers.tiktok.com (TikTok must approve it), select it in the credential\'s Posting Scopes or Additional Scopes, and reconnect the credential so the account grants it.';
 
 /**
  * Every error code in TikTok's Content Posting, Display and common v2 error tables, with the message the

@@ -79,7 +79,7 @@ describe('Creator > Get Info', () => {
 		expect(run.error).toBeUndefined();
 		expect(run.output[0].json).toEqual({
 			error: expect.stringMatching(/^The TikTok account has not granted the scope this operation needs: .*video.publish/),
-			description: expect.stringMatching(/select it in the credential's Scopes, and reconnect/),
+			description: expect.stringMatching(/select it in the credential's Posting Scopes or Additional Scopes, and reconnect/),
 			code: 'scope_not_authorized',
 			logId: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/),
 		});
