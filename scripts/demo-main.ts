@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 
 import { capabilities, setUpEnvironment, type Environment } from './e2e/environment';
 import { cacheRoot, type LineKey } from './e2e/install-n8n';
-import { nodeOutput, runError, type ExecutionRun } from './e2e/n8n';
+import { nodeOutput, runError } from './e2e/n8n';
 import { tail } from './e2e/processes';
 import { emulatorOAuth2Credential, id16, template } from './e2e/templates';
 import { writeSampleMp4 } from '../test/fixtures/sampleVideo';
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
 				log: (m) => process.stdout.write(`\n  ${m}`),
 			}),
 		);
-		const { n8n, emulator } = env;
+		const { n8n } = env;
 		if (args.keep) process.env.E2E_KEEP = '1';
 
 		const authentication = args.real ? 'refreshToken' : 'oAuth2';
@@ -178,10 +178,9 @@ export async function main(argv: string[]): Promise<number> {
 
 		const [item] = nodeOutput(result.run, nodeName);
 		say('');
-		if (withVideo) await printVideoSummary(env, item, result.run, { videoSha256, runSeconds });
-		else printCreatorSummary(env, item, runSeconds, caps.videoPublish);
+		if (withVideo) await printVideoSummary(env, item, { videoSha256, runSeconds });
+		else printCreatorSummary(item, runSeconds, caps.videoPublish);
 		say(`  total       ${seconds()} (n8n ${env.install.spec.version}${env.install.installedInSeconds === undefined ? ', reused from the cache' : `, installed in ${env.install.installedInSeconds} s`})`);
-		void emulator;
 		return 0;
 	} finally {
 		if (env) await step('Stopping the emulator and cleaning up', async () => await env!.dispose());
@@ -233,7 +232,7 @@ async function saveRotatedRefreshToken(env: Environment): Promise<void> {
 	say(`  (TikTok rotated the refresh token; the new one is in ${realCredentialFile()} for the next --real run)`);
 }
 
-function printCreatorSummary(env: Environment, item: Record<string, unknown> | undefined, runSeconds: string, videoAvailable: boolean): void {
+function printCreatorSummary(item: Record<string, unknown> | undefined, runSeconds: string, videoAvailable: boolean): void {
 	say('TikTok Get Creator Info, run by n8n:');
 	say(`  account     ${String(item?.nickname ?? '?')} (@${String(item?.username ?? '?')})`);
 	say(`  can post    ${String(item?.canPost)}${item?.cannotPostMessage ? ` (${String(item.cannotPostMessage)})` : ''}`);
@@ -241,13 +240,11 @@ function printCreatorSummary(env: Environment, item: Record<string, unknown> | u
 	say(`  max length  ${String(item?.maxVideoPostDurationSec ?? '?')} s of video`);
 	say(`  time        ${runSeconds} for \`n8n execute\``);
 	if (!videoAvailable) say('  note        this build has no Publish Video yet; once it lands, the demo publishes a generated sample MP4 instead');
-	void env;
 }
 
 async function printVideoSummary(
 	env: Environment,
 	item: Record<string, unknown> | undefined,
-	run: ExecutionRun | undefined,
 	{ videoSha256, runSeconds }: { videoSha256?: string; runSeconds: string },
 ): Promise<void> {
 	const upload = (item?.upload ?? {}) as Record<string, unknown>;
@@ -255,8 +252,7 @@ async function printVideoSummary(
 	let account = '';
 	let verified = '';
 	if (env.emulator) {
-		const summary = await env.emulator.get<{ defaultAccountOpenId: string; accounts: Array<{ openId: string; nickname: string; username: string }> }>('summary/');
-		const a = summary.accounts.find((x) => x.openId === summary.defaultAccountOpenId);
+		const a = await env.emulator.defaultAccount().catch(() => undefined);
 		account = a ? `${a.nickname} (@${a.username}) on the emulator` : '';
 		const received = await env.emulator.get<{ sha256: string; bytesReceived: number }>(`uploads/${encodeURIComponent(publishId)}/`).catch(() => undefined);
 		if (received && videoSha256) {
@@ -272,5 +268,4 @@ async function printVideoSummary(
 	const noPostId = item?.status === 'SEND_TO_USER_INBOX' ? '(a draft: the creator posts it from the TikTok inbox)' : '(none yet)';
 	say(`  post id     ${postIds || noPostId}`);
 	say(`  time        ${runSeconds} for \`n8n execute\``);
-	void run;
 }

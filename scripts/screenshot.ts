@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
+import { CHROMIUM_LAUNCH_OPTIONS, CHROMIUM_PATH, escapeRegExp, isLoopback } from './e2e/chromium';
 import { setUpEnvironment, type Environment } from './e2e/environment';
 import { cacheRoot, REPO_ROOT, type LineKey } from './e2e/install-n8n';
 import { describeFailure, run } from './e2e/processes';
@@ -143,8 +143,7 @@ async function fillExample(page: Page): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
 	const args = parseArgs(argv);
-	const chromiumPath = CHROMIUM_PATH;
-	if (!existsSync(chromiumPath)) throw new Error(`No chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM)`);
+	if (!existsSync(CHROMIUM_PATH)) throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM)`);
 	const playwright = await loadPlaywright();
 
 	let env: Environment | undefined;
@@ -161,23 +160,10 @@ export async function main(argv: string[]): Promise<void> {
 		const cookie = await env.n8n.ownerSession();
 
 		// A fresh profile folder (playwright passes it as --user-data-dir)
-		browser = await playwright.chromium.launchPersistentContext(profile, {
-			executablePath: chromiumPath,
-			headless: true,
-			timeout: 60_000,
-			viewport: { width: 1440, height: 960 },
-			deviceScaleFactor: 1,
-			args: CHROMIUM_ARGS,
-		});
-		const context = browser;
-		// The page may only talk to this machine's n8n: n8n's banners, avatars on made-up CDNs and the like are cut off
-		await context.route('**/*', async (route) => {
-			const { hostname, protocol } = new URL(route.request().url());
-			const local = ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || ['data:', 'blob:'].includes(protocol);
-			await (local ? route.continue() : route.abort());
-		});
-		await context.addCookies([{ name: 'n8n-auth', value: cookie, url: baseUrl }]);
-		page = await context.newPage();
+		browser = await playwright.chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH_OPTIONS);
+		await browser.route('**/*', async (route) => await (isLoopback(route.request().url()) ? route.continue() : route.abort()));
+		await browser.addCookies([{ name: 'n8n-auth', value: cookie, url: baseUrl }]);
+		page = await browser.newPage();
 		const pageErrors: string[] = [];
 		page.on('pageerror', (error) => pageErrors.push(error.message));
 		page.on('console', (message) => {
@@ -205,7 +191,7 @@ export async function main(argv: string[]): Promise<void> {
 
 		// The node's actions, listed by name under the node in the node creator
 		const actionNames = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"] [data-test-id="node-creator-item-name"]');
-		const action = actionNames.filter({ hasText: new RegExp(`^\\s*${args.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+		const action = actionNames.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(args.action)}\\s*$`) }).first();
 		if (!(await action.isVisible())) {
 			// With the TikTok Trigger in the package, the first-step panel opens the trigger's page, actions folded
 			const actionsHeader = page.locator('[data-test-id="node-creator"]').getByText(/^\s*Actions \(\d+\)\s*$/).first();

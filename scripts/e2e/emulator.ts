@@ -51,6 +51,12 @@ export function parseEmulatorInfo(line: string): EmulatorInfo {
 	};
 }
 
+export interface EmulatorAccount {
+	openId: string;
+	nickname: string;
+	username: string;
+}
+
 export class EmulatorProcess {
 	private constructor(
 		private readonly process: Tracked,
@@ -115,6 +121,14 @@ export class EmulatorProcess {
 
 	post<T = unknown>(path: string, body: unknown = {}): Promise<T> {
 		return this.control<T>('POST', path, body);
+	}
+
+	/** The account the emulator's startup tokens belong to (the one a consenting browser connects). */
+	async defaultAccount(): Promise<EmulatorAccount> {
+		const summary = await this.get<{ defaultAccountOpenId: string; accounts: EmulatorAccount[] }>('summary/');
+		const account = summary.accounts.find((a) => a.openId === summary.defaultAccountOpenId);
+		if (!account) throw new Error(`The emulator's summary lists no default account ${summary.defaultAccountOpenId}`);
+		return account;
 	}
 
 	/** Follows the authorize page like a browser whose user consents, and returns the code from the redirect. */

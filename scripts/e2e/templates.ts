@@ -50,16 +50,21 @@ export function id16(stem: string): string {
 	return clean.padEnd(16, '0');
 }
 
-/** The TikTok OAuth2 API credential connected to the emulator's default account (its startup tokens). */
-export function emulatorOAuth2Credential(info: EmulatorInfo, id: string, name: string): Record<string, unknown> {
+/** A TikTok OAuth2 API credential on the emulator, connected with `tokens` (default: its startup tokens). */
+export function emulatorOAuth2Credential(
+	info: EmulatorInfo,
+	id: string,
+	name: string,
+	tokens: Pick<EmulatorInfo, 'accessToken' | 'refreshToken' | 'openId'> = info,
+): Record<string, unknown> {
 	return template('credentials/oauth2.json', {
 		id,
 		name,
 		clientKey: info.clientKey,
 		clientSecret: info.clientSecret,
 		baseUrl: info.baseUrl,
-		accessToken: info.accessToken,
-		refreshToken: info.refreshToken,
-		openId: info.openId,
+		accessToken: tokens.accessToken,
+		refreshToken: tokens.refreshToken,
+		openId: tokens.openId,
 	});
 }

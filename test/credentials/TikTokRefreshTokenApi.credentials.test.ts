@@ -43,8 +43,7 @@ describe('TikTok Refresh Token API credential', () => {
 	test('refreshes an expired access token with client_key in the body and stores the rotated refresh token', async () => {
 		const { emu } = context;
 		const tokens = emu.issueTokens();
-		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token });
-		credential.data.accessToken = tokens.access_token;
+		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
 		emu.expireAccessToken(tokens.access_token);
 		const before = emu.tokenRequests.length;
 
@@ -135,8 +134,7 @@ describe('TikTok Refresh Token API credential', () => {
 	test('a new code pasted while the access token is still valid is exchanged on the next request, not hours later', async () => {
 		const { emu } = context;
 		const tokens = emu.issueTokens();
-		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token });
-		credential.data.accessToken = tokens.access_token;
+		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
 		const code = await authorizationCodeFrom(emu, N8N_REDIRECT_URI, 'user.info.basic,video.publish,video.upload,video.list');
 		credential.data.authorizationCode = code;
 		credential.data.redirectUri = N8N_REDIRECT_URI;

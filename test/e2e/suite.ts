@@ -11,15 +11,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { EmulatorProcess } from '../../scripts/e2e/emulator';
+import type { EmulatorAccount, EmulatorProcess } from '../../scripts/e2e/emulator';
 import { capabilities, setUpEnvironment, type Environment } from '../../scripts/e2e/environment';
 import type { LineKey } from '../../scripts/e2e/install-n8n';
+import { PACKAGE_NAME } from '../../scripts/e2e/package';
 import { nodeOutput, runError, type ExecuteResult, type N8n } from '../../scripts/e2e/n8n';
 import { tail, waitFor } from '../../scripts/e2e/processes';
-import { id16, template } from '../../scripts/e2e/templates';
+import { emulatorOAuth2Credential, id16, template } from '../../scripts/e2e/templates';
 import { writeSampleMp4 } from '../fixtures/sampleVideo';
 
-const PACKAGE = 'n8n-nodes-tiktok-publisher';
 /** Registered for the emulator's default app; any registered URI works for a pasted code */
 const REDIRECT_URI = 'https://n8n.example.com/rest/oauth2-credential/callback';
 const SCOPES = ['user.info.basic', 'video.publish', 'video.upload'];
@@ -74,11 +74,11 @@ export function defineE2ESuite(line: LineKey): void {
 	// Cases for operations the built package does not have yet are skipped (and listed as skipped)
 	const caps = capabilities();
 
-	describe(`${PACKAGE} in a real n8n (${line}), installed from its npm tarball`, () => {
+	describe(`${PACKAGE_NAME} in a real n8n (${line}), installed from its npm tarball`, () => {
 		let env: Environment;
 		let n8n: N8n;
 		let emulator: EmulatorProcess;
-		let account: { openId: string; nickname: string; username: string };
+		let account: EmulatorAccount;
 
 		/** Executes a workflow; on an unexpected outcome the error shows n8n's output tail. */
 		async function execute(workflowId: string, expectOk = true): Promise<ExecuteResult> {
@@ -114,23 +114,13 @@ export function defineE2ESuite(line: LineKey): void {
 			env = await setUpEnvironment({ line, emulatorArgs: ['--port', '0', '--upload-port', '0'] });
 			n8n = env.n8n;
 			emulator = env.emulator!;
-			const summary = await emulator.get<{ defaultAccountOpenId: string; accounts: Array<{ openId: string; nickname: string; username: string }> }>(
-				'summary/',
-			);
-			account = summary.accounts.find((a) => a.openId === summary.defaultAccountOpenId)!;
+			account = await emulator.defaultAccount();
 
 			const { info } = emulator;
 			const base = { clientKey: info.clientKey, clientSecret: info.clientSecret, baseUrl: info.baseUrl };
 			const pair = async (): Promise<TokenPair> => await emulator.post<TokenPair>('tokens/', {});
 			const oauth2 = (id: string, name: string, tokens: TokenPair) =>
-				template('credentials/oauth2.json', {
-					...base,
-					id,
-					name,
-					accessToken: tokens.access_token,
-					refreshToken: tokens.refresh_token,
-					openId: tokens.open_id,
-				});
+				emulatorOAuth2Credential(info, id, name, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, openId: tokens.open_id });
 			const refreshToken = (id: string, name: string, fields: { authorizationCode?: string; refreshToken?: string }) =>
 				template('credentials/refresh-token.json', {
 					...base,
@@ -149,7 +139,7 @@ export function defineE2ESuite(line: LineKey): void {
 			};
 
 			await n8n.importCredentials([
-				oauth2(ID.oauthValid, 'TikTok OAuth2 (valid token)', { access_token: info.accessToken, refresh_token: info.refreshToken, open_id: info.openId }),
+				emulatorOAuth2Credential(info, ID.oauthValid, 'TikTok OAuth2 (valid token)'),
 				oauth2(ID.oauthRefresh, 'TikTok OAuth2 (expired token)', await expired()),
 				oauth2(ID.oauthRefreshFail, 'TikTok OAuth2 (expired token, strict TikTok)', await expired()),
 				refreshToken(ID.refreshTokenCode, 'TikTok Refresh Token (authorization code)', {

@@ -22,13 +22,13 @@ import { join } from 'node:path';
 
 import { chromium, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
-import type { EmulatorProcess } from '../../scripts/e2e/emulator';
+import type { EmulatorAccount, EmulatorProcess } from '../../scripts/e2e/emulator';
 import { setUpEnvironment, type Environment } from '../../scripts/e2e/environment';
 import { REPO_ROOT, type LineKey } from '../../scripts/e2e/install-n8n';
 import { nodeOutput, runError, type ExecutionRun, type N8n } from '../../scripts/e2e/n8n';
 import { tail, waitFor } from '../../scripts/e2e/processes';
 import { template } from '../../scripts/e2e/templates';
-import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../scripts/e2e/chromium';
+import { CHROMIUM_LAUNCH_OPTIONS, CHROMIUM_PATH as CHROMIUM, escapeRegExp, isLoopback } from '../../scripts/e2e/chromium';
 
 /** Registered for the emulator's default app: the redirect URI of a code pasted into the Refresh Token credential */
 const PASTED_CODE_REDIRECT_URI = 'https://n8n.example.com/rest/oauth2-credential/callback';
@@ -64,7 +64,6 @@ interface TestResult {
 
 type CredentialData = Record<string, unknown>;
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function defineUiCredentialsSuite(line: LineKey): void {
 	const available = existsSync(CHROMIUM);
@@ -78,7 +77,7 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 		let browser: BrowserContext;
 		let page: Page;
 		let profile: string;
-		let account: { openId: string; nickname: string };
+		let account: EmulatorAccount;
 		/** Every /rest/credentials request the editor sent (method, path, body), for assertions on what it sends */
 		const sent: Array<{ method: string; path: string; body: string }> = [];
 		const state: { oauthId?: string; rtId?: string; rtWorkflowId?: string } = {};
@@ -123,9 +122,16 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 		/** Opens a saved credential from the Credentials list (n8n tests it on opening); returns that test's result. */
 		async function openSavedCredential(name: string, firstField: string): Promise<TestResult> {
 			await page.goto(`${base}home/credentials`, { waitUntil: 'load', timeout: 60_000 });
+			return await credentialTestAfter(async () => {
+				await page.getByText(name, { exact: true }).first().click({ timeout: 30_000 });
+				await input(firstField).waitFor({ state: 'visible', timeout: 30_000 });
+			});
+		}
+
+		/** The connection test n8n runs after `action` (opening or saving a credential), once the dialog shows its outcome. */
+		async function credentialTestAfter(action: () => Promise<void>): Promise<TestResult> {
 			const tested = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'), { timeout: 60_000 });
-			await page.getByText(name, { exact: true }).first().click({ timeout: 30_000 });
-			await input(firstField).waitFor({ state: 'visible', timeout: 30_000 });
+			await action();
 			const result = ((await (await tested).json()) as { data: TestResult }).data;
 			await dialog().getByText(result.status === 'OK' ? TESTED_OK : TESTED_FAILED).first().waitFor({ timeout: 30_000 });
 			return result;
@@ -139,7 +145,6 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 			});
 		}
 
-		/** Clicks Save and returns the connection test n8n runs after saving, once the dialog shows its outcome. */
 		/** A new TikTok Refresh Token API credential, filled as a user fills it: app keys, pasted code, emulator host. */
 		async function fillNewRefreshTokenCredential(code: string): Promise<void> {
 			const { info } = emulator;
@@ -152,12 +157,9 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 			await input('customHost').fill(info.baseUrl);
 		}
 
+		/** Clicks Save and returns the connection test n8n runs after saving, once the dialog shows its outcome. */
 		async function saveAndTest(): Promise<TestResult> {
-			const tested = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'), { timeout: 60_000 });
-			await dialog().locator('[data-test-id="credential-save-button"]').click();
-			const result = ((await (await tested).json()) as { data: TestResult }).data;
-			await dialog().getByText(result.status === 'OK' ? TESTED_OK : TESTED_FAILED).first().waitFor({ timeout: 30_000 });
-			return result;
+			return await credentialTestAfter(async () => await dialog().locator('[data-test-id="credential-save-button"]').click());
 		}
 
 		async function closeDialog(): Promise<void> {
@@ -221,28 +223,15 @@ export function defineUiCredentialsSuite(line: LineKey): void {
 			env = await setUpEnvironment({ line, build: 'ifStale', emulatorArgs: ['--port', '0', '--upload-port', '0'] });
 			n8n = env.n8n;
 			emulator = env.emulator!;
-			const summary = await emulator.get<{ defaultAccountOpenId: string; accounts: Array<{ openId: string; nickname: string }> }>('summary/');
-			account = summary.accounts.find((a) => a.openId === summary.defaultAccountOpenId)!;
+			account = await emulator.defaultAccount();
 			const started = Date.now();
 			base = await n8n.startServer();
 			env.timings.server = Math.round((Date.now() - started) / 100) / 10;
 			const cookie = await n8n.ownerSession();
 
 			profile = mkdtempSync(join(tmpdir(), 'tiktok-ui-e2e-chromium-'));
-			browser = await chromium.launchPersistentContext(profile, {
-				executablePath: CHROMIUM,
-				headless: true,
-				args: CHROMIUM_ARGS,
-				timeout: 60_000,
-				viewport: { width: 1440, height: 960 },
-				deviceScaleFactor: 1,
-			});
-			// Loopback only: n8n, its OAuth callback and the emulator's authorize page; n8n's outside calls are cut off
-			await browser.route('**/*', async (route) => {
-				const { hostname, protocol } = new URL(route.request().url());
-				const local = ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || ['data:', 'blob:'].includes(protocol);
-				await (local ? route.continue() : route.abort());
-			});
+			browser = await chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH_OPTIONS);
+			await browser.route('**/*', async (route) => await (isLoopback(route.request().url()) ? route.continue() : route.abort()));
 			await browser.addCookies([{ name: 'n8n-auth', value: cookie, url: base }]);
 			browser.setDefaultTimeout(30_000);
 			page = await browser.newPage();

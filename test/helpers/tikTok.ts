@@ -44,7 +44,7 @@ export function oAuth2Credential(emu: TikTokEmulator, tokens: TokenResponse = em
 /** A TikTok Refresh Token API credential holding a refresh token (or an authorization code). */
 export function refreshTokenCredential(
 	emu: TikTokEmulator,
-	grant: { refreshToken?: string; authorizationCode?: string; redirectUri?: string },
+	grant: { refreshToken?: string; authorizationCode?: string; redirectUri?: string; accessToken?: string },
 ): CredentialFixture {
 	return {
 		type: 'tikTokRefreshTokenApi',
@@ -92,4 +92,22 @@ export async function authorizationCodeFrom(
 	const code = location ? new URL(location).searchParams.get('code') : null;
 	if (!code) throw new Error(`The emulator's authorize page answered ${response.status} without a code`);
 	return code;
+}
+
+/** What a harness run shows a user or logs: outputs, the error's message and description, n8n's log. */
+export interface VisibleRun {
+	output?: unknown;
+	error?: { message: string; description?: string | null };
+	logText: string;
+}
+
+/** Everything a user could see or that n8n logged: outputs, error, logs. */
+export function visibleText(run: VisibleRun): string {
+	return [JSON.stringify(run.output), run.error ? `${run.error.message} ${run.error.description}` : '', run.logText].join('\n');
+}
+
+/** Nothing the node output, threw or logged contains any of `secrets`. */
+export function expectNoSecrets(run: VisibleRun, secrets: string[]): void {
+	const said = visibleText(run);
+	for (const secret of secrets) expect(said).not.toContain(secret);
 }

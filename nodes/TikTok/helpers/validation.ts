@@ -79,6 +79,20 @@ export function checkNumberInRange(
 	}
 }
 
+/** A whole number within a range (an expression can give 2.5 where the editor only offers integers). */
+export function checkWholeNumberInRange(
+	node: INode,
+	itemIndex: number,
+	field: string,
+	value: number,
+	min: number,
+	max: number,
+	fix: string,
+): void {
+	checkNumberInRange(node, itemIndex, field, value, min, max, fix);
+	if (!Number.isInteger(value)) throw invalidField(node, itemIndex, field, `${value} is not a whole number`, fix);
+}
+
 export const POST_MODES = ['directPost', 'draft'] as const;
 export type PostMode = (typeof POST_MODES)[number];
 

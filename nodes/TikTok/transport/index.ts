@@ -152,8 +152,8 @@ async function sendWithAuthentication(
 	} catch (error) {
 		return outcomeOfThrown(error, false);
 	}
-	const firstCode = envelopeCode(first.body);
-	if (first.statusCode !== 401 || firstCode === 'scope_not_authorized') return responseOutcome(first, false);
+	// A 401 for a missing scope is not about the token: renewing it cannot help
+	if (first.statusCode !== 401 || envelopeCode(first.body) === 'scope_not_authorized') return responseOutcome(first, false);
 
 	try {
 		return responseOutcome(await call(false), true);

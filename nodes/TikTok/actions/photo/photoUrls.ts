@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { checkNumberInRange, checkPullUrl, invalidField } from '../../helpers/validation';
+import { checkPullUrl, checkWholeNumberInRange, invalidField } from '../../helpers/validation';
 
 /** TikTok takes 1 to 35 photos per post (tiktok-api.md 6.1; the minimum is undocumented, 1 works). */
 export const MAX_PHOTOS = 35;
@@ -119,8 +119,5 @@ function checkPhotoUrl(node: INode, itemIndex: number, value: string, index: num
 export function checkCoverIndex(node: INode, itemIndex: number, coverIndex: number, photoCount: number): void {
 	const last = photoCount - 1;
 	const fix = `Enter a whole number from 0 (the first photo) to ${last} (the last of the ${photoCount}).`;
-	checkNumberInRange(node, itemIndex, 'Photo Cover Index', coverIndex, 0, last, fix);
-	if (!Number.isInteger(coverIndex)) {
-		throw invalidField(node, itemIndex, 'Photo Cover Index', `${coverIndex} is not a whole number`, fix);
-	}
+	checkWholeNumberInRange(node, itemIndex, 'Photo Cover Index', coverIndex, 0, last, fix);
 }

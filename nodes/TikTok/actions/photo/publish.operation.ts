@@ -5,7 +5,7 @@ import { queryCreatorInfo } from '../../helpers/creatorInfo';
 import { checkAgainstCreator, checkDirectPostInput } from '../../helpers/directPost';
 import type { DirectPostOptions } from '../../helpers/directPost';
 import { sendPublishInit } from '../../helpers/publishInit';
-import { waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
+import { publishOutput, waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
 import type { WaitOptions, WaitParameters } from '../../helpers/status';
 import { checkOneOf, checkTextLength, POST_MODES } from '../../helpers/validation';
 import type { PostMode } from '../../helpers/validation';
@@ -154,19 +154,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const post = readPhotoPost.call(this, itemIndex);
 	const body = post.postMode === 'directPost' ? await directPostBody.call(this, post, itemIndex) : draftBody(post);
 	const { publishId } = await sendPublishInit.call(this, itemIndex, '/v2/post/publish/content/init/', body);
-	const accepted = {
-		publishId,
-		status: 'PENDING',
-		postMode: post.postMode,
-		source: 'url',
-		failReason: null,
-		postIds: [],
-		uploadedBytes: null,
-	};
-	if (!post.wait) return accepted;
+	const accepted = { publishId, postMode: post.postMode, source: 'url' as const, uploadedBytes: null };
 	try {
-		const { status, timedOut } = await waitForFinalStatus.call(this, publishId, post.wait);
-		return { ...accepted, ...status, timedOut };
+		const waited = post.wait ? await waitForFinalStatus.call(this, publishId, post.wait) : undefined;
+		return publishOutput(accepted, waited);
 	} catch (error) {
 		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}

@@ -5,8 +5,7 @@ import type { BinaryVideo } from '../../helpers/binaryVideo';
 import { queryCreatorInfo } from '../../helpers/creatorInfo';
 import { checkAgainstCreator } from '../../helpers/directPost';
 import { sendPublishInit } from '../../helpers/publishInit';
-import { waitForFinalStatus } from '../../helpers/status';
-import type { WaitResult } from '../../helpers/status';
+import { publishOutput, waitForFinalStatus } from '../../helpers/status';
 import { invalidField } from '../../helpers/validation';
 import { failedAfterInit, tikTokOperationError } from '../../transport/errors';
 import { DEFAULT_CHUNK_SIZE_MB, planChunks, uploadChunks } from '../../transport/upload';
@@ -194,7 +193,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		const upload = media.kind === 'binary' ? await uploadVideo.call(this, itemIndex, media, uploadUrl) : undefined;
 		const waited = input.wait ? await waitForFinalStatus.call(this, publishId, input.wait) : undefined;
-		return output(publishId, input, upload, waited);
+		const accepted = { publishId, postMode: input.postMode, source: input.source, uploadedBytes: upload?.bytes ?? null };
+		return { ...publishOutput(accepted, waited), ...(upload && { upload: { ...upload } }) };
 	} catch (error) {
 		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}
@@ -281,24 +281,4 @@ async function uploadVideo(
 		openSource: media.video.open,
 		itemIndex,
 	});
-}
-
-function output(publishId: string, input: VideoPublishInput, upload: UploadResult | undefined, waited: WaitResult | undefined): IDataObject {
-	const status = waited?.status;
-	return {
-		publishId,
-		status: status?.status ?? 'PENDING',
-		postMode: input.postMode,
-		source: input.source,
-		failReason: status?.failReason ?? null,
-		postIds: status?.postIds ?? [],
-		uploadedBytes: status?.uploadedBytes ?? upload?.bytes ?? null,
-		...(upload && { upload: { ...upload } }),
-		...(status && {
-			failReasonDescription: status.failReasonDescription,
-			downloadedBytes: status.downloadedBytes,
-			isFinal: status.isFinal,
-			timedOut: waited?.timedOut ?? false,
-		}),
-	};
 }

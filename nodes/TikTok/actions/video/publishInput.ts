@@ -4,7 +4,7 @@ import { checkDirectPostInput } from '../../helpers/directPost';
 import type { DirectPostOptions } from '../../helpers/directPost';
 import { waitOptionsFrom } from '../../helpers/status';
 import type { WaitOptions } from '../../helpers/status';
-import { checkNumberInRange, checkOneOf, checkPullUrl, checkTextLength, invalidField, POST_MODES } from '../../helpers/validation';
+import { checkNumberInRange, checkOneOf, checkPullUrl, checkTextLength, checkWholeNumberInRange, invalidField, POST_MODES } from '../../helpers/validation';
 import type { PostMode } from '../../helpers/validation';
 import { DEFAULT_CHUNK_SIZE_MB } from '../../transport/upload';
 
@@ -69,8 +69,7 @@ function checkPostInfo(node: INode, itemIndex: number, input: VideoPublishInput)
 	const cover = input.options.videoCoverTimestampMs;
 	if (cover !== undefined) {
 		const fix = 'Enter the time of the cover frame in whole milliseconds from the start of the video (0 is the first frame).';
-		checkNumberInRange(node, itemIndex, 'Cover Timestamp (Ms)', cover, 0, MAX_COVER_TIMESTAMP_MS, fix);
-		if (!Number.isInteger(cover)) throw invalidField(node, itemIndex, 'Cover Timestamp (Ms)', `${cover} is not a whole number`, fix);
+		checkWholeNumberInRange(node, itemIndex, 'Cover Timestamp (Ms)', cover, 0, MAX_COVER_TIMESTAMP_MS, fix);
 	}
 }
 

@@ -29,24 +29,22 @@ async function publishWithExpiredToken(authentication: Authentication, continueO
 	const credential =
 		authentication === 'oAuth2'
 			? oAuth2Credential(emu, tokens)
-			: { ...refreshTokenCredential(emu, { refreshToken: tokens.refresh_token }), data: { ...refreshTokenCredential(emu, { refreshToken: tokens.refresh_token }).data, accessToken: tokens.access_token } };
+			: refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
 	const tokenRequestsBefore = emu.tokenRequests.length;
 	const result = await runNode({ credentials: { cred: credential }, node: { ...tikTokNode(DRAFT_FROM_URL, authentication), continueOnFail } });
 	return { result, refreshes: emu.tokenRequests.length - tokenRequestsBefore };
 }
 
-/** The init sent with the renewed token: the ones before it were answered 401 and created nothing. */
-function renewedInit(authentication: Authentication): number {
-	// Our attempt (401, kept for its body), n8n's attempt with the old token (401, then the refresh), and the
-	// attempt with the renewed token, for both credentials.
-	void authentication;
-	return 3;
-}
+/**
+ * The init sent with the renewed token, for both credentials: our attempt (401, kept for its body), n8n's
+ * attempt with the old token (401, then the refresh), then the renewed one. The first two created nothing.
+ */
+const RENEWED_INIT = 3;
 
 describe.each<Authentication>(['oAuth2', 'refreshToken'])('with the %s credential', (authentication) => {
 	test('the answer to an init re-sent after the token refresh is lost: the user is told a post may exist, not to reconnect', async () => {
 		const tasksBefore = emu.tasks.length;
-		emu.faults.add({ target: 'inboxInit', nth: renewedInit(authentication), phase: 'after', drop: true });
+		emu.faults.add({ target: 'inboxInit', nth: RENEWED_INIT, phase: 'after', drop: true });
 		const { result, refreshes } = await publishWithExpiredToken(authentication);
 		expect(refreshes).toBe(1);
 		expect(emu.tasks.length - tasksBefore).toBe(1);
@@ -58,7 +56,7 @@ describe.each<Authentication>(['oAuth2', 'refreshToken'])('with the %s credentia
 	test('a refusal of an init re-sent after the token refresh says what happened instead of blaming the custom host', async () => {
 		emu.faults.add({
 			target: 'inboxInit',
-			nth: renewedInit(authentication),
+			nth: RENEWED_INIT,
 			status: 403,
 			body: { data: {}, error: { code: 'spam_risk_too_many_pending_share', message: '', log_id: '20260101000000ABCDEFABCDEFABCDEFABCD' } },
 		});
@@ -72,7 +70,7 @@ describe.each<Authentication>(['oAuth2', 'refreshToken'])('with the %s credentia
 	});
 
 	test('a 429 on an init re-sent after the token refresh tells the user that no post was created', async () => {
-		emu.faults.add({ target: 'inboxInit', nth: renewedInit(authentication), status: 429 });
+		emu.faults.add({ target: 'inboxInit', nth: RENEWED_INIT, status: 429 });
 		const { result } = await publishWithExpiredToken(authentication, true);
 		expect(result.output[0].json.description).toMatch(/^No post was created for this item/);
 	});

@@ -5,7 +5,7 @@
 import { runNode } from '../../../../harness';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { oAuth2Credential, tikTokNode, useEmulator } from '../../../../helpers/tikTok';
+import { expectNoSecrets, oAuth2Credential, tikTokNode, useEmulator } from '../../../../helpers/tikTok';
 
 // Short lifecycle so waits end at the second poll; drafts are not capped at TikTok's 5 pending per account
 const context = useEmulator({
@@ -43,11 +43,8 @@ function lastRequestId(): number {
 }
 
 /** Nothing the node says or logs contains the credential's secrets. */
-function expectNoSecrets(run: Awaited<ReturnType<typeof publish>>): void {
-	const said = JSON.stringify([run.output, run.error?.message, run.error?.description, run.logText]);
-	for (const secret of [run.tokens.access_token, run.tokens.refresh_token, context.emu.app.clientSecret]) {
-		expect(said).not.toContain(secret);
-	}
+function expectNoCredentialSecrets(run: Awaited<ReturnType<typeof publish>>): void {
+	expectNoSecrets(run, [run.tokens.access_token, run.tokens.refresh_token, context.emu.app.clientSecret]);
 }
 
 describe('Publish Photos', () => {
@@ -95,7 +92,7 @@ describe('Publish Photos', () => {
 				source_info: { source: 'PULL_FROM_URL', photo_images: URLS, photo_cover_index: 1 },
 				is_aigc: true,
 			});
-			expectNoSecrets(run);
+			expectNoCredentialSecrets(run);
 		} finally {
 			emu.defaultAccount.commentDisabled = false;
 		}
@@ -181,7 +178,7 @@ describe('Publish Photos', () => {
 		expect(run.error?.description).toBeTruthy();
 		expect(emu.initCalls()).toBe(initsBefore);
 		expect(apiPaths(since)).toEqual([]);
-		expectNoSecrets(run);
+		expectNoCredentialSecrets(run);
 	});
 
 	test('checks against the account come after creator info and still before the init', async () => {

@@ -7,7 +7,7 @@ import { logger, runNode } from '../../../../harness';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { apiCall } from '../../../../emulator/test-helpers';
-import { oAuth2Credential, tikTokNode, useEmulator } from '../../../../helpers/tikTok';
+import { expectNoSecrets, oAuth2Credential, tikTokNode, useEmulator } from '../../../../helpers/tikTok';
 import type { TokenResponse } from '../../../../emulator/types';
 
 const LIFECYCLE = { downloadMs: 300, processingMs: 300, moderationMs: 300 };
@@ -52,9 +52,8 @@ function statusRequests() {
 	return context.emu.requests.filter((r) => r.path.startsWith('/v2/post/publish/status/fetch'));
 }
 
-function expectNoSecrets(run: Awaited<ReturnType<typeof getStatus>>): void {
-	const said = JSON.stringify([run.output, run.error?.message, run.error?.description, run.logText]);
-	for (const secret of [tokens.access_token, tokens.refresh_token, context.emu.app.clientSecret]) expect(said).not.toContain(secret);
+function expectNoCredentialSecrets(run: Awaited<ReturnType<typeof getStatus>>): void {
+	expectNoSecrets(run, [tokens.access_token, tokens.refresh_token, context.emu.app.clientSecret]);
 }
 
 describe('Get Status', () => {
@@ -85,7 +84,7 @@ describe('Get Status', () => {
 			postMode: 'draft',
 			source: 'url',
 		});
-		expectNoSecrets(run);
+		expectNoCredentialSecrets(run);
 	});
 
 	test('a public direct post gets the id the emulator assigned, digit for digit', async () => {
@@ -196,7 +195,7 @@ describe('Get Status', () => {
 		const run = await getStatus({ publishId: 'p_pub_url~v2.1234567890123456789' });
 		expect(run.error?.message).toMatch(/^TikTok does not know this publish ID/);
 		expect(run.error?.description).toMatch(/copied exactly as the publish operation returned it/);
-		expectNoSecrets(run);
+		expectNoCredentialSecrets(run);
 	});
 
 	test('continue on fail: failed items carry code and log ID, the others their status', async () => {

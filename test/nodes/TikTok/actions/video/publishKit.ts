@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 
 import { harnessUserFolder, runNode } from '../../../../harness';
-import type { BinaryMode, OutputItem, RunResult } from '../../../../harness';
+import type { BinaryMode } from '../../../../harness';
 import { startEmulator } from '../../../../emulator';
+import { oAuth2Credential, TIKTOK_NODE_TYPE } from '../../../../helpers/tikTok';
+export { visibleText } from '../../../../helpers/tikTok';
 import type { EmulatorOptions, TikTokEmulator, TokenResponse } from '../../../../emulator';
 import { writeSampleMp4 } from '../../../../fixtures/sampleVideo';
 import type { SampleOptions } from '../../../../fixtures/sampleVideo';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
-export const TIKTOK_NODE = 'n8n-nodes-tiktok-publisher.tikTok';
 
 /** An emulator without the daily caps that would get in the way of many test posts. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TikTokEmulator> {
@@ -58,18 +58,7 @@ export async function runPublish(emu: TikTokEmulator, run: PublishRun): Promise<
 	const result = await runNode({
 		binaryMode: run.binaryMode ?? 'filesystem',
 		timeoutMs: 120_000,
-		credentials: {
-			c1: {
-				type: 'tikTokOAuth2Api',
-				data: {
-					clientId: emu.app.clientKey,
-					clientSecret: emu.app.clientSecret,
-					useCustomHost: true,
-					customHost: emu.baseUrl,
-					oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
-				},
-			},
-		},
+		credentials: { c1: oAuth2Credential(emu, tokens) },
 		inputItems: run.inputItems,
 		...(run.file && {
 			binary: {
@@ -80,7 +69,7 @@ export async function runPublish(emu: TikTokEmulator, run: PublishRun): Promise<
 			},
 		}),
 		node: {
-			type: TIKTOK_NODE,
+			type: TIKTOK_NODE_TYPE,
 			parameters: { resource: 'video', operation: 'publish', ...run.parameters },
 			credentials: { tikTokOAuth2Api: { id: 'c1', name: 'TikTok' } },
 			continueOnFail: run.continueOnFail,
@@ -88,11 +77,6 @@ export async function runPublish(emu: TikTokEmulator, run: PublishRun): Promise<
 	});
 	const errorText = result.error ? `${result.error.message}\n${result.error.description ?? ''}` : '';
 	return Object.assign(result, { tokens, errorText });
-}
-
-/** Everything a user could see or that n8n logged: outputs, error, logs. */
-export function visibleText(result: RunResult & { output: OutputItem[] }): string {
-	return [JSON.stringify(result.output), result.error ? `${result.error.message} ${result.error.description}` : '', result.logText].join('\n');
 }
 
 /** The upload_token of a publish ID's upload URL (emulator internals), to prove it never leaks. */
