@@ -7,9 +7,10 @@ import { userInfo, videoList, videoQuery } from './display';
 import { authorizePage, revokeEndpoint, tokenEndpoint } from './oauth';
 import { ApiError, BodyTooLargeError, drain, mediaType, OAuthError, readSmallBody, sleep, withTrailingSlash, writeReply, type Reply } from './http';
 import * as ids from './ids';
+import { isLateFault } from './faults';
 import { envelope, faultReply, oauthError } from './replies';
 import { redactRecord } from './request-log';
-import { handleUpload, UPLOAD_PATH } from './upload';
+import { serveUpload, UPLOAD_PATH } from './upload';
 import type { RequestContext } from './context';
 import type { TikTokEmulator } from './emulator';
 import type { FaultTarget, RequestLogEntry } from './types';
@@ -21,7 +22,7 @@ interface Route {
 	handler: (ctx: RequestContext) => Reply;
 }
 
-export const ROUTES: Record<string, Route> = {
+const ROUTES: Record<string, Route> = {
 	'/v2/auth/authorize/': { method: 'GET', target: 'authorize', flavor: 'oauth', handler: authorizePage },
 	'/v2/oauth/token/': { method: 'POST', target: 'token', flavor: 'oauth', handler: tokenEndpoint },
 	'/v2/oauth/revoke/': { method: 'POST', target: 'revoke', flavor: 'oauth', handler: revokeEndpoint },
@@ -78,12 +79,11 @@ export async function handleApiRequest(emu: TikTokEmulator, req: IncomingMessage
 	const path = withTrailingSlash(url.pathname);
 	if (path.startsWith('/__emulator/')) return handleControl(emu, req, res, url);
 
+	if (path === UPLOAD_PATH && emu.uploadServerMode === 'same') return serveUpload(emu, req, res);
 	const started = Date.now();
 	emu.sync();
-	const isUpload = path === UPLOAD_PATH && emu.uploadServerMode === 'same';
-	const entry = emu.log.open(isUpload ? 'upload' : 'api', req, url, emu.clock.now());
+	const entry = emu.log.open('api', req, url, emu.clock.now());
 	try {
-		if (isUpload) return await handleUpload(emu, req, res, url, entry);
 		await routeApi(emu, req, res, url, path, entry);
 	} finally {
 		entry.durationMs = Date.now() - started;
@@ -119,7 +119,7 @@ async function routeApi(emu: TikTokEmulator, req: IncomingMessage, res: ServerRe
 	if (route.target === 'videoInit' || route.target === 'inboxInit' || route.target === 'contentInit') emu.countInitCall(route.target);
 
 	const fault = emu.faults.take(route.target, { publishId: peekPublishId(body) });
-	const late = fault?.match.phase === 'after' && ('status' in fault.action || 'drop' in fault.action);
+	const late = fault !== undefined && isLateFault(fault);
 	if (fault) {
 		entry.faultId = fault.id;
 		const action = fault.action;

@@ -11,7 +11,7 @@ import { SlidingWindowLimiter } from './rate-limit';
 import { RequestLog } from './request-log';
 import { defaultSettings, mergeInto, normaliseRateLimits } from './settings';
 import { TokenStore, type Grant, type TokenStoreSnapshot } from './tokens';
-import { handleUpload, UploadRegistry } from './upload';
+import { serveUpload, UploadRegistry } from './upload';
 import { WebhookSender } from './webhooks';
 import type {
 	Account,
@@ -109,17 +109,7 @@ export class TikTokEmulator {
 			this.uploadBaseUrl = `http://${uploadHostname}:${apiPort}`;
 			return;
 		}
-		this.uploadServer = this.createServer('upload', async (req, res) => {
-			const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-			const started = Date.now();
-			this.sync();
-			const entry = this.log.open('upload', req, url, this.clock.now());
-			try {
-				await handleUpload(this, req, res, url, entry);
-			} finally {
-				entry.durationMs = Date.now() - started;
-			}
-		});
+		this.uploadServer = this.createServer('upload', (req, res) => serveUpload(this, req, res));
 		const uploadPort = await listenOn(this.uploadServer, this.options.uploadPort ?? 0, host);
 		this.uploadBaseUrl = `http://${uploadHostname}:${uploadPort}`;
 	}

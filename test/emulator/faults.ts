@@ -13,6 +13,11 @@ function normaliseAction(rule: FaultRuleInput): FaultAction {
 	return action as FaultAction;
 }
 
+/** A fault applied after the request was processed: its answer is replaced (status) or lost (drop). */
+export function isLateFault(fault: ActiveFault): boolean {
+	return fault.match.phase === 'after' && ('status' in fault.action || 'drop' in fault.action);
+}
+
 export interface FaultContext {
 	chunkIndex?: number;
 	publishId?: string;

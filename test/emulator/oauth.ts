@@ -191,22 +191,18 @@ export function tokenEndpoint(ctx: RequestContext): Reply {
 
 /** POST /v2/oauth/revoke/: kills the whole grant (access and refresh tokens). Unknown tokens are a no-op (RFC 7009). */
 export function revokeEndpoint(ctx: RequestContext): Reply {
+	// OAuthErrors thrown here become TikTok's flat OAuth error reply in the API server's runHandler
 	const { emu } = ctx;
-	try {
-		const { app, form } = authenticateClient(ctx);
-		const token = form.get('token');
-		if (!token) throw new OAuthError('invalid_request', 'Token is missed in request.');
-		const access = emu.tokens.findAccessToken(token);
-		const refreshRecord = emu.tokens.findRefreshToken(token);
-		const grant = emu.tokens.grant(access?.grantId ?? refreshRecord?.grantId);
-		const owner = access?.clientKey ?? grant?.clientKey;
-		if (owner !== undefined && owner !== app.clientKey) throw new OAuthError('invalid_grant', 'The token was issued to another client.');
-		if (access && access.kind === 'client') access.revoked = true;
-		// Reason 5 = "Developer revoked authorization" (webhook authorization.removed).
-		if (grant && !grant.revoked) emu.revokeGrant(grant, 5);
-		return oauthSuccess(ctx.logId, {});
-	} catch (error) {
-		if (!(error instanceof OAuthError)) throw error;
-		return oauthError(ctx.logId, error.error, error.description, emu.settings.oauth);
-	}
+	const { app, form } = authenticateClient(ctx);
+	const token = form.get('token');
+	if (!token) throw new OAuthError('invalid_request', 'Token is missed in request.');
+	const access = emu.tokens.findAccessToken(token);
+	const refreshRecord = emu.tokens.findRefreshToken(token);
+	const grant = emu.tokens.grant(access?.grantId ?? refreshRecord?.grantId);
+	const owner = access?.clientKey ?? grant?.clientKey;
+	if (owner !== undefined && owner !== app.clientKey) throw new OAuthError('invalid_grant', 'The token was issued to another client.');
+	if (access && access.kind === 'client') access.revoked = true;
+	// Reason 5 = "Developer revoked authorization" (webhook authorization.removed).
+	if (grant && !grant.revoked) emu.revokeGrant(grant, 5);
+	return oauthSuccess(ctx.logId, {});
 }

@@ -6,7 +6,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chunkRange, type ChunkPlan } from './chunk-rules';
+import { CHUNK_SIZE_INVALID, chunkRange, type ChunkPlan } from './chunk-rules';
+import { isLateFault } from './faults';
 import { drain, drainWithin, mediaType, sleep, withTrailingSlash, writeReply, type Reply } from './http';
 import * as ids from './ids';
 import { toJson } from './json';
@@ -172,7 +173,20 @@ function receiveBody(
 	});
 }
 
-export async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
+/** One upload request, logged and timed: on the upload server, or on the API server's port ('same' mode). */
+export async function serveUpload(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+	const started = Date.now();
+	emu.sync();
+	const entry = emu.log.open('upload', req, url, emu.clock.now());
+	try {
+		await handleUpload(emu, req, res, url, entry);
+	} finally {
+		entry.durationMs = Date.now() - started;
+	}
+}
+
+async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
 	const logId = ids.logId(emu.clock.now());
 	const send = (reply: Reply) => {
 		entry.status = reply.status;
@@ -223,7 +237,7 @@ export async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, re
 	if (fault) {
 		entry.faultId = fault.id;
 		const action = fault.action;
-		if (fault.match.phase === 'after' && ('status' in action || 'drop' in action)) lateFault = fault;
+		if (isLateFault(fault)) lateFault = fault;
 		else if ('delayMs' in action) await sleep(action.delayMs);
 		else if ('expireUploadUrl' in action) session.forcedExpired = true;
 		else if ('drop' in action) {
@@ -265,7 +279,7 @@ export async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, re
 	const index = session.chunks.findIndex((chunk) => chunk.status === 'pending');
 	const expected = session.chunks[index];
 	if (range.end !== expected.end) {
-		return rejectAttempt(400, 'invalid_params', `The chunk size is invalid: chunk ${index} must span bytes ${expected.start}-${expected.end}`);
+		return rejectAttempt(400, 'invalid_params', `${CHUNK_SIZE_INVALID}: chunk ${index} must span bytes ${expected.start}-${expected.end}`);
 	}
 
 	session.inFlight = true;
@@ -312,5 +326,5 @@ export async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, re
 			return;
 		}
 	}
-	send({ status, body: '', headers: { 'Content-Range': `bytes 0-${session.committedBytes - 1}/${plan.videoSize}`, 'x-tt-logid': logId } });
+	send({ status, body: '', headers: { 'Content-Range': progressRange(session), 'x-tt-logid': logId } });
 }

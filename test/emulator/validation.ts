@@ -6,7 +6,6 @@ import type { ChunkRuleMode, EmulatorApp } from './types';
 
 export type JsonObject = Record<string, unknown>;
 
-export const PRIVACY_LEVELS = ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'];
 export const VIDEO_TITLE_MAX = 2200;
 export const PHOTO_TITLE_MAX = 90;
 export const PHOTO_DESCRIPTION_MAX = 4000;

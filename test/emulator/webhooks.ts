@@ -91,9 +91,7 @@ export class WebhookSender {
 
 	/** authorization.removed; reason 0 unknown, 1 user disconnected, 2 deleted, 3 age changed, 4 banned, 5 developer revoked. */
 	authorizationRemoved(openId: string, clientKey: string, reason: number): void {
-		const event: LifecycleEvent = { event: 'authorization.removed', openId, clientKey, at: this.emu.clock.now(), content: { reason } };
-		this.events.push(event);
-		this.autoDeliver(event.event, clientKey, openId, Math.floor(event.at / 1000), event.content);
+		this.onLifecycleEvent({ event: 'authorization.removed', openId, clientKey, at: this.emu.clock.now(), content: { reason } });
 	}
 
 	/** The portal's "Test URL" event; create_time in ms as observed in a logged test delivery. */

@@ -90,6 +90,11 @@ export class CredentialStore {
 		for (const [id, fixture] of Object.entries(fixtures)) this.set(id, fixture);
 	}
 
+	/** The given store itself (to share it between runs), or a new one holding the fixtures. */
+	static from(credentials: CredentialStore | CredentialFixtures | undefined): CredentialStore {
+		return credentials instanceof CredentialStore ? credentials : new CredentialStore(credentials ?? {});
+	}
+
 	set(id: string, fixture: CredentialFixture): void {
 		this.rows.set(id, { id, name: fixture.name ?? id, type: fixture.type, data: clone(fixture.data) });
 	}

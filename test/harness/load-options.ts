@@ -21,7 +21,7 @@ export interface LoadOptionsRequest {
 export async function runLoadOptions(request: LoadOptionsRequest): Promise<{ options: INodePropertyOptions[]; store: CredentialStore }> {
 	await bootstrapN8nCore();
 	const { nodeTypes, credentialTypes } = await createRegistries();
-	const store = request.credentials instanceof CredentialStore ? request.credentials : new CredentialStore(request.credentials);
+	const store = CredentialStore.from(request.credentials);
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(request.nodeType));
 	const method = nodeType.methods?.loadOptions?.[request.method];
 	if (!method) throw new Error(`${request.nodeType} has no loadOptions method "${request.method}"`);

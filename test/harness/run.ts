@@ -281,7 +281,7 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 
 	const { nodeTypes, credentialTypes } = await createRegistries(options);
 
-	const store = options.credentials instanceof CredentialStore ? options.credentials : new CredentialStore(options.credentials ?? {});
+	const store = CredentialStore.from(options.credentials);
 	const credentialsHelper = new HarnessCredentialsHelper(store, credentialTypes);
 
 	const nodes = workflowInput.nodes.map((node, index) => withDefaults(node, index, nodeTypes));

@@ -135,7 +135,7 @@ class TriggerWorkflow {
 
 	static async create(options: TriggerHarnessOptions, baseUrl: () => string): Promise<TriggerWorkflow> {
 		const { nodeTypes, credentialTypes } = await createRegistries(options);
-		const store = options.credentials instanceof CredentialStore ? options.credentials : new CredentialStore(options.credentials ?? {});
+		const store = CredentialStore.from(options.credentials);
 		const trigger = { name: 'Trigger', ...options.node } as HarnessNode;
 		const nodes = [trigger, ...(options.downstream ?? [])].map(
 			(node, index) => ({ parameters: {}, position: [index * 200, 0], id: `node-${index}`, typeVersion: 1, ...node }) as INode,
