@@ -1,6 +1,12 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { customHostProperties, hostExpression, TIKTOK_API_HOST, TIKTOK_WEB_HOST } from './shared/tikTokHosts';
+import {
+	customHostProperties,
+	hostExpression,
+	TIKTOK_API_HOST,
+	TIKTOK_WEB_HOST,
+} from '../nodes/shared/transport/hosts';
+import { appCredentialProperties } from '../nodes/shared/descriptions';
 
 /** The Content Posting scopes requested unless the user picks fewer (user.info.basic comes with Login Kit). */
 const POSTING_SCOPES = 'video.publish,video.upload';
@@ -23,27 +29,12 @@ export class TikTokOAuth2Api implements ICredentialType {
 
 	displayName = 'TikTok OAuth2 API';
 
-	icon: Icon = 'file:tiktok.svg';
+	icon: Icon = { light: 'file:../icons/tiktok.svg', dark: 'file:../icons/tiktok.dark.svg' };
 
 	documentationUrl = 'https://developers.tiktok.com/doc/login-kit-web';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Client Key',
-			name: 'clientId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'The Client Key shown on your app page at developers.tiktok.com',
-		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
+		...appCredentialProperties('clientId'),
 		{
 			displayName: 'Posting Scopes',
 			name: 'postingScopes',
@@ -58,7 +49,8 @@ export class TikTokOAuth2Api implements ICredentialType {
 				{
 					name: 'Drafts Only',
 					value: 'video.upload',
-					description: 'Video.upload: for apps without Direct Post; Publish in draft mode and Get Status only',
+					description:
+						'Video.upload: for apps without Direct Post; Publish in draft mode and Get Status only',
 				},
 				{
 					name: 'Direct Post Only',
@@ -74,7 +66,10 @@ export class TikTokOAuth2Api implements ICredentialType {
 			name: 'additionalScopes',
 			type: 'multiOptions',
 			options: [
-				{ name: 'user.info.profile (Username, for Post Links in the TikTok Trigger)', value: 'user.info.profile' },
+				{
+					name: 'user.info.profile (Username, for Post Links in the TikTok Trigger)',
+					value: 'user.info.profile',
+				},
 				{ name: 'video.list (TikTok Polling Trigger)', value: 'video.list' },
 			],
 			default: [],

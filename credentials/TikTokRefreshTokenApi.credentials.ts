@@ -10,9 +10,16 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { redactSecrets } from './shared/redact';
-import { TikTokTokenError } from './shared/tokenError';
-import { customHostProperties, hostExpression, TIKTOK_API_HOST, tikTokApiBaseUrl } from './shared/tikTokHosts';
+import { appCredentialProperties } from '../nodes/shared/descriptions';
+import { tokenErrorFix } from '../nodes/shared/errors/messages';
+import { TikTokTokenError } from '../nodes/shared/errors/tokenError';
+import {
+	customHostProperties,
+	hostExpression,
+	TIKTOK_API_HOST,
+	tikTokApiBaseUrl,
+} from '../nodes/shared/transport/hosts';
+import { redactSecrets } from '../nodes/shared/utils/redact';
 
 interface TokenResponse {
 	access_token?: string;
@@ -43,42 +50,20 @@ interface GrantState {
 	used?: string[];
 }
 
-const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 32);
+const fingerprint = (secret: string): string =>
+	createHash('sha256').update(secret).digest('hex').slice(0, 32);
 
 function grantState(credentials: ICredentialDataDecryptedObject): GrantState {
 	const data = credentials.oauthTokenData;
-	return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as GrantState) : {};
+	return typeof data === 'object' && data !== null && !Array.isArray(data)
+		? (data as GrantState)
+		: {};
 }
 
 /** A pasted authorization code that has not been exchanged yet. */
 function pendingCode(credentials: ICredentialDataDecryptedObject): string {
 	const code = String(credentials.authorizationCode ?? '').trim();
 	return code && !(grantState(credentials).used ?? []).includes(fingerprint(code)) ? code : '';
-}
-
-/** What the user should do for each OAuth error TikTok's token endpoint can answer. */
-function tokenErrorFix(error: string, grant: 'refresh_token' | 'authorization_code'): string {
-	switch (error) {
-		case 'invalid_client':
-			return 'Check the Client Key and Client Secret against your app page at developers.tiktok.com.';
-		case 'invalid_grant':
-			return grant === 'refresh_token'
-				? 'The refresh token is expired, revoked or already replaced (TikTok rotates it at every refresh). Get a new authorization code from TikTok\'s authorize page, paste it into "Authorization Code" with its Redirect URI, and save the credential.'
-				: 'Authorization codes are single-use and expire within minutes: open TikTok\'s authorize page again, paste the new code and save straight away. The Redirect URI must be the one used on that page. (Saved twice from the same dialog? The first save already exchanged the code and the credential works: close the dialog and reopen it.)';
-		case 'invalid_request':
-			return grant === 'authorization_code'
-				? 'Check that "Redirect URI" is exactly the URI registered in your TikTok app and used on the authorize page.'
-				: 'Check the Client Key, Client Secret and Refresh Token fields for stray spaces.';
-		case 'invalid_scope':
-			return 'Request only scopes approved for your TikTok app.';
-		case 'unauthorized_client':
-			return 'Your TikTok app may not use this grant: check that Login Kit is enabled for it.';
-		case 'temporarily_unavailable':
-		case 'server_error':
-			return 'TikTok had a temporary problem: run the workflow again in a few minutes.';
-		default:
-			return 'Reconnect the credential with a new authorization code.';
-	}
 }
 
 /**
@@ -94,42 +79,27 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 
 	displayName = 'TikTok Refresh Token API';
 
-	icon: Icon = 'file:tiktok.svg';
+	icon: Icon = { light: 'file:../icons/tiktok.svg', dark: 'file:../icons/tiktok.dark.svg' };
 
 	documentationUrl = 'https://developers.tiktok.com/doc/oauth-user-access-token-management';
 
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Paste either a Refresh Token or a one-time Authorization Code (with its Redirect URI). The package README shows how to get a code from TikTok\'s authorize page in a browser.',
+				"Paste either a Refresh Token or a one-time Authorization Code (with its Redirect URI). The package README shows how to get a code from TikTok's authorize page in a browser.",
 			name: 'notice',
 			type: 'notice',
 			default: '',
 		},
-		{
-			displayName: 'Client Key',
-			name: 'clientKey',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'The Client Key shown on your app page at developers.tiktok.com',
-		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
+		...appCredentialProperties('clientKey'),
 		{
 			displayName: 'Authorization Code',
 			name: 'authorizationCode',
 			type: 'string',
-			typeOptions: { password: true },
+			// Not masked: a code is single-use, expires within minutes and is cleared once exchanged
 			default: '',
 			description:
-				'One-time code from the address bar after approving the app on TikTok\'s authorize page. Exchanged for tokens on first use, then cleared.',
+				"One-time code from the address bar after approving the app on TikTok's authorize page. Exchanged for tokens on first use, then cleared.",
 		},
 		{
 			displayName: 'Redirect URI',
@@ -137,7 +107,8 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://example.com/tiktok/callback/',
-			description: 'The redirect URI used on the authorize page; it must be registered in your TikTok app',
+			description:
+				'The redirect URI used on the authorize page; it must be registered in your TikTok app',
 		},
 		{
 			displayName: 'Refresh Token',
@@ -153,7 +124,7 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',
-			typeOptions: { expirable: true },
+			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
 		{ displayName: 'Open ID', name: 'openId', type: 'hidden', default: '' },
@@ -166,7 +137,8 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 		const typed = String(credentials.refreshToken ?? '').trim();
 		const stored = String(state.refresh_token ?? '').trim();
 		// A refresh token pasted into the form wins over the stored one, unless n8n already spent it (a stale form)
-		const refreshToken = typed && typed !== stored && !used.includes(fingerprint(typed)) ? typed : stored || typed;
+		const refreshToken =
+			typed && typed !== stored && !used.includes(fingerprint(typed)) ? typed : stored || typed;
 		const secrets = [credentials.clientSecret, code, refreshToken];
 		// A freshly pasted code wins over a stored refresh token: the user pasted it because the old grant died
 		const grant = code ? 'authorization_code' : refreshToken ? 'refresh_token' : undefined;
@@ -199,14 +171,20 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 			json: true,
 		})) as { body: unknown; statusCode: number };
 
-		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as TokenResponse;
+		const body = (
+			typeof response.body === 'object' && response.body !== null ? response.body : {}
+		) as TokenResponse;
 		// TikTok has been seen answering errors with HTTP 200, so the body decides, not the status
 		if (body.error || typeof body.access_token !== 'string' || body.access_token === '') {
 			const error = body.error ?? `http_${response.statusCode}`;
-			const action = grant === 'refresh_token' ? 'refresh the access token' : 'exchange the authorization code';
+			const action =
+				grant === 'refresh_token' ? 'refresh the access token' : 'exchange the authorization code';
 			const said = body.error_description ? `: ${body.error_description}` : '';
 			throw new TikTokTokenError(
-				redactSecrets(`TikTok refused to ${action} (${error}${said}). ${tokenErrorFix(error, grant)}`, secrets),
+				redactSecrets(
+					`TikTok refused to ${action} (${error}${said}). ${tokenErrorFix(error, grant)}`,
+					secrets,
+				),
 				error,
 				body.log_id,
 			);
@@ -221,7 +199,11 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 			authorizationCode: '',
 			openId,
 			// The last 20 spent codes and tokens are enough to recognise any form still open in an editor
-			oauthTokenData: { refresh_token: nextRefreshToken, open_id: openId, used: [...used.filter((f) => f !== spent), spent].slice(-20) },
+			oauthTokenData: {
+				refresh_token: nextRefreshToken,
+				open_id: openId,
+				used: [...used.filter((f) => f !== spent), spent].slice(-20),
+			},
 		};
 	}
 
@@ -230,9 +212,17 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 	 * 401; while a freshly pasted code waits, send a token TikTok refuses, so n8n exchanges the code at once
 	 * (on Save, when it tests the credential) instead of hours later, when the code has expired.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = pendingCode(credentials) ? 'pending-authorization-code' : String(credentials.accessToken ?? '');
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token = pendingCode(credentials)
+			? 'pending-authorization-code'
+			: String(credentials.accessToken ?? '');
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` },
+		};
 	}
 
 	test: ICredentialTestRequest = {

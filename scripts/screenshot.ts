@@ -5,9 +5,13 @@
  *
  * It also proves that the node's description renders in n8n's UI: a page error, an error toast, a parameter
  * panel that fails to render, or a missing TikTok node in the node creator fails the script (exit 1).
+ * With --icons it takes the icon pictures instead (scripts/screenshot-icons.ts, which says what it checks).
  *
  *   npm run screenshot                           Publish Video -> docs/publish-video.png
  *   npm run screenshot -- --action "Get creator info" --out /tmp/creator.png
+ *   npm run screenshot -- --theme dark --out /tmp/publish-dark.png   in n8n's dark theme
+ *   npm run screenshot -- --icons                the icons in both themes -> docs/icons-light.png, docs/icons-dark.png
+ *   npm run screenshot -- --icons --theme dark --out /tmp/icons.png  one theme only
  *   npm run screenshot -- --line n8n2            the same in n8n 2.x
  * Environment: CHROMIUM (default /usr/bin/chromium; `apt-get install -y chromium`).
  */
@@ -18,8 +22,10 @@ import { dirname, join, resolve } from 'node:path';
 import { CHROMIUM_LAUNCH_OPTIONS, CHROMIUM_PATH, escapeRegExp, isLoopback } from './e2e/chromium';
 import { setUpEnvironment, type Environment } from './e2e/environment';
 import { cacheRoot, REPO_ROOT, type LineKey } from './e2e/install-n8n';
+import { PACKAGE_NAME } from './e2e/package';
 import { describeFailure, run } from './e2e/processes';
-import { emulatorOAuth2Credential, id16 } from './e2e/templates';
+import { emulatorOAuth2Credential, id16, template } from './e2e/templates';
+import { iconsWorkflow, shootIcons, useTheme, type Theme } from './screenshot-icons';
 
 /** The pinned playwright-core used when the project does not have it installed. */
 const PLAYWRIGHT_CORE = '1.65.1';
@@ -38,7 +44,7 @@ interface Locator {
 	locator(selector: string): Locator;
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 }
-interface Page {
+export interface Page {
 	goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle'; timeout?: number }): Promise<unknown>;
 	locator(selector: string): Locator;
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
@@ -47,8 +53,11 @@ interface Page {
 	on(event: 'pageerror', listener: (error: Error) => void): void;
 	on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
 	waitForTimeout(ms: number): Promise<void>;
-	screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
+	screenshot(options: { path?: string; fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } }): Promise<Buffer>;
 	evaluate<T>(fn: () => T): Promise<T>;
+	evaluate<T, A>(fn: (arg: A) => T, arg: A): Promise<T>;
+	emulateMedia(options: { colorScheme: 'light' | 'dark' }): Promise<void>;
+	setContent(html: string): Promise<void>;
 }
 interface Route {
 	request(): { url(): string };
@@ -101,11 +110,14 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 interface Args {
 	line: LineKey;
 	action: string;
-	out: string;
+	out?: string;
+	/** n8n's editor theme; unset: the editor's default for the panel (light here), both themes for --icons */
+	theme?: Theme;
+	icons: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: 'n8n1', action: 'Publish a video', out: join(REPO_ROOT, 'docs', 'publish-video.png') };
+	const args: Args = { line: 'n8n1', action: 'Publish a video', icons: false };
 	for (let i = 0; i < argv.length; i++) {
 		const next = () => {
 			const value = argv[++i];
@@ -115,8 +127,14 @@ function parseArgs(argv: string[]): Args {
 		if (argv[i] === '--line') args.line = next() as LineKey;
 		else if (argv[i] === '--action') args.action = next();
 		else if (argv[i] === '--out') args.out = resolve(next());
-		else throw new Error(`Unknown option ${argv[i]}`);
+		else if (argv[i] === '--icons') args.icons = true;
+		else if (argv[i] === '--theme') {
+			const theme = next();
+			if (theme !== 'light' && theme !== 'dark') throw new Error(`--theme is light or dark, not ${theme}`);
+			args.theme = theme;
+		} else throw new Error(`Unknown option ${argv[i]}`);
 	}
+	if (args.icons && args.out && !args.theme) throw new Error('--icons takes --out only with --theme (one picture)');
 	return args;
 }
 
@@ -154,7 +172,23 @@ export async function main(argv: string[]): Promise<void> {
 		env = await setUpEnvironment({ line: args.line, emulatorArgs: ['--port', '0', '--upload-port', '0'], log: (m) => log(`[setup] ${m}`) });
 		const { info } = env.emulator!;
 		// A connected credential (on the emulator) so the panel shows what a user sees after "Connect"
-		await env.n8n.importCredentials([emulatorOAuth2Credential(info, id16('ShotTikTok'), 'TikTok account')]);
+		const oAuth2 = { id: id16('ShotTikTok'), name: 'TikTok account' };
+		await env.n8n.importCredentials([emulatorOAuth2Credential(info, oAuth2.id, oAuth2.name)]);
+		if (args.icons) {
+			// Both credential types in the credentials list, and a workflow with the three nodes
+			const refreshToken = template('credentials/refresh-token.json', {
+				id: id16('ShotTikTokRT'),
+				name: 'TikTok account (refresh token)',
+				clientKey: info.clientKey,
+				clientSecret: info.clientSecret,
+				authorizationCode: '',
+				redirectUri: 'https://example.com/tiktok/callback/',
+				refreshToken: info.refreshToken,
+				baseUrl: info.baseUrl,
+			});
+			await env.n8n.importCredentials([refreshToken]);
+			await env.n8n.importWorkflows([iconsWorkflow(oAuth2)]);
+		}
 		const baseUrl = await env.n8n.startServer();
 		log(`n8n ${env.install.spec.version} is serving its editor on ${baseUrl}`);
 		const cookie = await env.n8n.ownerSession();
@@ -170,9 +204,19 @@ export async function main(argv: string[]): Promise<void> {
 			const text = message.text();
 			// Requests to outside hosts are cut off above; their failures say nothing about the node
 			const offline = /Failed to load resource|net::ERR_|Failed to fetch dynamic banners|Can't connect to n8n/.test(text);
-			if (message.type() === 'error' && !offline) pageErrors.push(`console: ${text}`);
+			// Features of n8n's paid plans that the editor asks for on a saved workflow's page (AI assistant sessions)
+			const unlicensed = /Plan lacks license for this feature/.test(text);
+			if (message.type() === 'error' && !offline && !unlicensed) pageErrors.push(`console: ${text}`);
 		});
 
+		if (args.icons) {
+			const themes: Theme[] = args.theme ? [args.theme] : ['light', 'dark'];
+			const out = (theme: Theme) => (args.theme && args.out) || join(REPO_ROOT, 'docs', `icons-${theme}.png`);
+			await shootIcons(page, { baseUrl, packageName: PACKAGE_NAME, themes, out, log, pageErrors });
+			return;
+		}
+
+		if (args.theme) await useTheme(page, baseUrl, args.theme);
 		await page.goto(`${baseUrl}workflow/new`, { waitUntil: 'load', timeout: 120_000 });
 		const addFirstStep = page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]').first();
 		await addFirstStep.waitFor({ state: 'visible', timeout: 120_000 });
@@ -224,9 +268,10 @@ export async function main(argv: string[]): Promise<void> {
 		if ((await toasts.count()) > 0) problems.push(`error toast: ${await toasts.first().innerText().catch(() => '?')}`);
 		if (problems.length > 0) throw new Error(`The TikTok node did not render cleanly in n8n's editor:\n- ${problems.join('\n- ')}`);
 
-		mkdirSync(dirname(args.out), { recursive: true });
-		await ndv.screenshot({ path: args.out, timeout: 30_000 });
-		log(`Saved ${args.out}`);
+		const out = args.out ?? join(REPO_ROOT, 'docs', 'publish-video.png');
+		mkdirSync(dirname(out), { recursive: true });
+		await ndv.screenshot({ path: out, timeout: 30_000 });
+		log(`Saved ${out}`);
 		log(`Parameters shown:\n  ${text.split('\n').filter((l) => l.trim()).slice(0, 40).join('\n  ')}`);
 	} catch (error) {
 		const failedPage = page;

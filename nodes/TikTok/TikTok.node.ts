@@ -1,7 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty, tikTokCredentials } from './actions/common.descriptions';
+import { authenticationProperty, tikTokCredentials } from '../shared/descriptions';
 import * as creator from './actions/creator/Creator.resource';
 import * as photo from './actions/photo/Photo.resource';
 import * as post from './actions/post/Post.resource';
@@ -13,7 +18,7 @@ export class TikTok implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'TikTok',
 		name: 'tikTok',
-		icon: 'file:tiktok.svg',
+		icon: { light: 'file:../../icons/tiktok.svg', dark: 'file:../../icons/tiktok.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

@@ -1,14 +1,19 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty, tikTokCredentials } from '../TikTok/actions/common.descriptions';
+import { authenticationProperty, tikTokCredentials } from '../shared/descriptions';
 import { pollNewVideos } from './poll';
 
 export class TikTokPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'TikTok Polling Trigger',
 		name: 'tikTokPollingTrigger',
-		icon: 'file:tiktok.svg',
+		icon: { light: 'file:../../icons/tiktok.svg', dark: 'file:../../icons/tiktok.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'New public video',
@@ -22,7 +27,7 @@ export class TikTokPollingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Checks the account\'s public videos at every poll (the credential needs the <b>video.list</b> scope) and starts the workflow once per new video. Activating it only remembers the newest video, so older ones are not replayed. If n8n has a public HTTPS URL, the TikTok Trigger reacts within seconds and also reports failed posts and drafts.',
+					"Checks the account's public videos at every poll (the credential needs the <b>video.list</b> scope) and starts the workflow once per new video. Activating it only remembers the newest video, so older ones are not replayed. If n8n has a public HTTPS URL, the TikTok Trigger reacts within seconds and also reports failed posts and drafts.",
 				name: 'pollingNotice',
 				type: 'notice',
 				default: '',

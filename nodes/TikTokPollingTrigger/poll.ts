@@ -1,9 +1,16 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { tikTokErrorContext } from '../TikTok/transport/errors';
-import { initialMemory, oldestRelevantTime, readMemory, rememberVideos, selectNewVideos, writeMemory } from './helpers/memory';
-import { PAGE_SIZE, listVideos, listVideosSince } from './helpers/videos';
+import { listVideos, listVideosSince, PAGE_SIZE } from '../shared/api/videos';
+import { tikTokErrorContext } from '../shared/errors/nodeErrors';
+import {
+	initialMemory,
+	oldestRelevantTime,
+	readMemory,
+	rememberVideos,
+	selectNewVideos,
+	writeMemory,
+} from './helpers/memory';
 
 const SCOPE_ERRORS = ['scope_not_authorized', 'scope_permission_missed'];
 
@@ -23,9 +30,14 @@ export async function pollNewVideos(this: IPollFunctions): Promise<INodeExecutio
 async function latestVideo(this: IPollFunctions): Promise<INodeExecutionData[][]> {
 	const { videos } = await listVideos.call(this, 1);
 	if (videos.length === 0) {
-		throw new NodeOperationError(this.getNode(), 'The connected TikTok account has no public video yet', {
-			description: 'TikTok\'s video list shows public videos only. Publish a public video (or make one public), then fetch again.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'The connected TikTok account has no public video yet',
+			{
+				description:
+					"TikTok's video list shows public videos only. Publish a public video (or make one public), then fetch again.",
+			},
+		);
 	}
 	return [this.helpers.returnJsonArray(videos)];
 }
@@ -39,7 +51,10 @@ async function newVideos(this: IPollFunctions): Promise<INodeExecutionData[][] |
 		writeMemory(staticData, initialMemory(videos));
 		return null;
 	}
-	const fresh = selectNewVideos(memory, await listVideosSince.call(this, oldestRelevantTime(memory)));
+	const fresh = selectNewVideos(
+		memory,
+		await listVideosSince.call(this, oldestRelevantTime(memory)),
+	);
 	if (fresh.length === 0) return null;
 	writeMemory(staticData, rememberVideos(memory, fresh));
 	return [this.helpers.returnJsonArray(fresh)];
@@ -50,7 +65,8 @@ function withScopeHint(error: unknown): unknown {
 	const context = tikTokErrorContext(error);
 	if (context && SCOPE_ERRORS.includes(context.code)) {
 		const described = error as { description?: string | null };
-		described.description = `The TikTok Polling Trigger needs the video.list scope. ${described.description ?? ''}`.trim();
+		described.description =
+			`The TikTok Polling Trigger needs the video.list scope. ${described.description ?? ''}`.trim();
 	}
 	return error;
 }

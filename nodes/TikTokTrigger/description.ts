@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { authenticationProperty } from '../TikTok/actions/common.descriptions';
+import { authenticationProperty } from '../shared/descriptions';
 import { DEFAULT_TOLERANCE_SECONDS } from './helpers/signature';
 import { ALL_EVENTS, TIKTOK_EVENTS } from './helpers/events';
 
@@ -26,12 +26,14 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'All Events',
 				value: ALL_EVENTS,
-				description: 'Every event TikTok sends, including ones this node does not know, such as the portal\'s test ping',
+				description:
+					"Every event TikTok sends, including ones this node does not know, such as the portal's test ping",
 			},
 			{
 				name: 'Authorization Removed',
 				value: TIKTOK_EVENTS.authorizationRemoved,
-				description: 'A user disconnected the app or lost access; the access token is already revoked',
+				description:
+					'A user disconnected the app or lost access; the access token is already revoked',
 			},
 			{
 				name: 'Post No Longer Publicly Available',
@@ -51,12 +53,12 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Post Publish Failed',
 				value: TIKTOK_EVENTS.publishFailed,
-				description: 'Publishing failed; carries TikTok\'s reason',
+				description: "Publishing failed; carries TikTok's reason",
 			},
 			{
 				name: 'Post Sent to Inbox',
 				value: TIKTOK_EVENTS.inboxDelivered,
-				description: 'A draft reached the creator\'s TikTok inbox',
+				description: "A draft reached the creator's TikTok inbox",
 			},
 		],
 		default: [TIKTOK_EVENTS.publishComplete, TIKTOK_EVENTS.publiclyAvailable],
@@ -75,7 +77,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to ignore events of other TikTok accounts that use the same TikTok app (matched on the open_id of the credential\'s account)',
+					"Whether to ignore events of other TikTok accounts that use the same TikTok app (matched on the open_id of the credential's account)",
 			},
 			{
 				displayName: 'Timestamp Tolerance (Seconds)',
@@ -84,7 +86,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_TOLERANCE_SECONDS,
 				description:
-					'Reject events whose signed timestamp is further than this from n8n\'s clock (replay protection). 0 turns the check off.',
+					"Reject events whose signed timestamp is further than this from n8n's clock (replay protection). 0 turns the check off.",
 			},
 		],
 	},

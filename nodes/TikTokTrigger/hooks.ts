@@ -2,7 +2,12 @@ import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TriggerOptions } from './description';
-import { cacheAccount, cachedAccount, forgetAccount, lookUpConnectedAccount } from './helpers/account';
+import {
+	cacheAccount,
+	cachedAccount,
+	forgetAccount,
+	lookUpConnectedAccount,
+} from './helpers/account';
 
 /*
  * TikTok has no API to register a callback URL: the user pastes it into the developer portal. These methods
@@ -15,7 +20,10 @@ const SETUP_URL_KEY = 'webhookUrl';
 /** True when this node was already prepared for this URL and credential. It cannot see the portal's setting. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
-	return staticData[SETUP_URL_KEY] === this.getNodeWebhookUrl('default') && cachedAccount(staticData, this.getNode()) !== undefined;
+	return (
+		staticData[SETUP_URL_KEY] === this.getNodeWebhookUrl('default') &&
+		cachedAccount(staticData, this.getNode()) !== undefined
+	);
 }
 
 /** Looks up the connected account once per activation, so events are answered without extra requests. */
@@ -24,15 +32,22 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const { account, problems } = await lookUpConnectedAccount.call(this);
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
 	if (options.onlyConnectedAccount && !account.openId) {
-		throw new NodeOperationError(this.getNode(), 'Could not find out which TikTok account the credential belongs to', {
-			description: `"Only Events of the Connected Account" needs the account's open_id. ${problems.join('; ')}`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Could not find out which TikTok account the credential belongs to',
+			{
+				description: `"Only Events of the Connected Account" needs the account's open_id. ${problems.join('; ')}`,
+			},
+		);
 	}
 	if (!account.username) {
-		this.logger.warn('TikTok Trigger: the account\'s username is unknown, so events carry no shareUrl', {
-			node: this.getNode().name,
-			problems,
-		});
+		this.logger.warn(
+			"TikTok Trigger: the account's username is unknown, so events carry no shareUrl",
+			{
+				node: this.getNode().name,
+				problems,
+			},
+		);
 	}
 
 	const staticData = this.getWorkflowStaticData('node');

@@ -1,14 +1,30 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { credentialIdOf, credentialTypeOf } from '../TikTok/transport';
+import { credentialIdOf, credentialTypeOf } from '../shared/transport/context';
 import type { TriggerOptions } from './description';
-import { cacheAccount, cachedAccount, lookUpConnectedAccount, openIdFromCredential } from './helpers/account';
+import {
+	cacheAccount,
+	cachedAccount,
+	lookUpConnectedAccount,
+	openIdFromCredential,
+} from './helpers/account';
 import type { ConnectedAccount } from './helpers/account';
 import { isDuplicateEvent } from './helpers/dedupe';
-import { DEFAULT_EVENTS, eventDedupeKey, isEventSelected, parseEnvelope, tikTokPostUrl, toEventItem } from './helpers/events';
+import {
+	DEFAULT_EVENTS,
+	eventDedupeKey,
+	isEventSelected,
+	parseEnvelope,
+	tikTokPostUrl,
+	toEventItem,
+} from './helpers/events';
 import type { TikTokEnvelope } from './helpers/events';
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyTikTokSignature } from './helpers/signature';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	SIGNATURE_HEADER,
+	verifyTikTokSignature,
+} from './helpers/signature';
 import type { SignatureFailure } from './helpers/signature';
 
 /** Why a verified request started nothing; sent back in the 200 body, which TikTok ignores. */
@@ -37,17 +53,21 @@ export async function receiveTikTokWebhook(this: IWebhookFunctions): Promise<IWe
 	const envelope = parseEnvelope(rawBody);
 	if (!envelope) return acknowledgeIgnored(this, 'not_an_event');
 	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as string[];
-	if (!isEventSelected(envelope.event, events)) return acknowledgeIgnored(this, 'event_not_selected', envelope);
+	if (!isEventSelected(envelope.event, events))
+		return acknowledgeIgnored(this, 'event_not_selected', envelope);
 
 	const staticData = this.getWorkflowStaticData('node');
 	if (triggerOptions(this).onlyConnectedAccount) {
 		const openId = await connectedOpenId(this, staticData);
 		if (envelope.user_openid !== openId) return acknowledgeIgnored(this, 'other_account', envelope);
 	}
-	if (isDuplicateEvent(staticData, eventDedupeKey(envelope))) return acknowledgeIgnored(this, 'duplicate', envelope);
+	if (isDuplicateEvent(staticData, eventDedupeKey(envelope)))
+		return acknowledgeIgnored(this, 'duplicate', envelope);
 
 	const account = cachedAccount(staticData, this.getNode());
-	const item = toEventItem(envelope, (postId, userOpenId) => shareUrlFor(account, postId, userOpenId));
+	const item = toEventItem(envelope, (postId, userOpenId) =>
+		shareUrlFor(account, postId, userOpenId),
+	);
 	respond(this, 200, { received: true });
 	return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([item])] };
 }
@@ -60,17 +80,24 @@ async function readRawBody(context: IWebhookFunctions): Promise<Buffer> {
 	if (Buffer.isBuffer(raw)) return raw;
 	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
 	// Re-serialised JSON never matches TikTok's signature: verifying it would reject every real event silently
-	throw new NodeOperationError(context.getNode(), 'n8n did not provide the raw request body, so the TikTok signature cannot be checked', {
-		description: 'Make sure nothing in front of n8n (proxy, body parser) rewrites the request. TikTok will retry the event.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		'n8n did not provide the raw request body, so the TikTok signature cannot be checked',
+		{
+			description:
+				'Make sure nothing in front of n8n (proxy, body parser) rewrites the request. TikTok will retry the event.',
+		},
+	);
 }
 
 async function clientSecretOf(context: IWebhookFunctions): Promise<string> {
 	const credentials = await context.getCredentials(credentialTypeOf(context.getNode()));
-	const secret = typeof credentials.clientSecret === 'string' ? credentials.clientSecret.trim() : '';
+	const secret =
+		typeof credentials.clientSecret === 'string' ? credentials.clientSecret.trim() : '';
 	if (secret === '') {
 		throw new NodeOperationError(context.getNode(), 'The TikTok credential has no Client Secret', {
-			description: 'TikTok signs every webhook with your app\'s Client Secret: enter it in the credential.',
+			description:
+				"TikTok signs every webhook with your app's Client Secret: enter it in the credential.",
 		});
 	}
 	return secret;
@@ -81,15 +108,28 @@ function triggerOptions(context: IWebhookFunctions): TriggerOptions {
 }
 
 /** Answers 401 without starting the workflow. */
-function rejectUnauthorized(context: IWebhookFunctions, reason: SignatureFailure): IWebhookResponseData {
-	context.logger.warn(`TikTok Trigger rejected a request: ${reason}`, { node: context.getNode().name, reason });
+function rejectUnauthorized(
+	context: IWebhookFunctions,
+	reason: SignatureFailure,
+): IWebhookResponseData {
+	context.logger.warn(`TikTok Trigger rejected a request: ${reason}`, {
+		node: context.getNode().name,
+		reason,
+	});
 	respond(context, 401, { error: 'unauthorized', reason });
 	return { noWebhookResponse: true };
 }
 
 /** Answers 200 (so TikTok stops redelivering) without starting the workflow. */
-function acknowledgeIgnored(context: IWebhookFunctions, reason: IgnoredReason, envelope?: TikTokEnvelope): IWebhookResponseData {
-	context.logger.debug(`TikTok Trigger ignored an event: ${reason}`, { node: context.getNode().name, event: envelope?.event });
+function acknowledgeIgnored(
+	context: IWebhookFunctions,
+	reason: IgnoredReason,
+	envelope?: TikTokEnvelope,
+): IWebhookResponseData {
+	context.logger.debug(`TikTok Trigger ignored an event: ${reason}`, {
+		node: context.getNode().name,
+		event: envelope?.event,
+	});
 	respond(context, 200, { received: true, ignored: reason });
 	return { noWebhookResponse: true };
 }
@@ -105,24 +145,43 @@ function respond(context: IWebhookFunctions, status: number, body: IDataObject):
  * (one request, only when activation could not cache it). Unknown means the filter cannot work: fail, so
  * n8n answers 500, the failed execution shows why, and TikTok redelivers the event later.
  */
-async function connectedOpenId(context: IWebhookFunctions, staticData: IDataObject): Promise<string> {
+async function connectedOpenId(
+	context: IWebhookFunctions,
+	staticData: IDataObject,
+): Promise<string> {
 	const cached = cachedAccount(staticData, context.getNode());
 	if (cached?.openId) return cached.openId;
 	let openId = await openIdFromCredential.call(context);
 	let problems: string[] = [];
-	if (!openId) ({ account: { openId }, problems } = await lookUpConnectedAccount.call(context));
+	if (!openId)
+		({
+			account: { openId },
+			problems,
+		} = await lookUpConnectedAccount.call(context));
 	if (!openId) {
-		throw new NodeOperationError(context.getNode(), 'Could not find out which TikTok account the credential belongs to', {
-			description: `"Only Events of the Connected Account" needs the account's open_id. ${problems.join('; ')}`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'Could not find out which TikTok account the credential belongs to',
+			{
+				description: `"Only Events of the Connected Account" needs the account's open_id. ${problems.join('; ')}`,
+			},
+		);
 	}
-	const account: ConnectedAccount = cached ?? { credentialId: credentialIdOf(context.getNode()), openId: null, username: null };
+	const account: ConnectedAccount = cached ?? {
+		credentialId: credentialIdOf(context.getNode()),
+		openId: null,
+		username: null,
+	};
 	cacheAccount(staticData, { ...account, openId });
 	return openId;
 }
 
 /** The username is only known for the credential's own account; other accounts' posts get no link. */
-function shareUrlFor(account: ConnectedAccount | undefined, postId: string, userOpenId: string | null): string | null {
+function shareUrlFor(
+	account: ConnectedAccount | undefined,
+	postId: string,
+	userOpenId: string | null,
+): string | null {
 	if (!account?.username || !account.openId || account.openId !== userOpenId) return null;
 	return tikTokPostUrl(account.username, postId);
 }

@@ -6,7 +6,7 @@
 import { request, Agent } from 'node:http';
 import { open, stat } from 'node:fs/promises';
 
-import { planChunks } from '../../nodes/TikTok/transport/upload/planChunks';
+import { planChunks } from '../../nodes/TikTok/upload/planChunks';
 import { peakRssBytes, report } from './peakRss';
 import type { RunArgs } from './peakRss';
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { EmulatorProcess } from './emulator';
 import { ensureN8n, REPO_ROOT, type LineKey, type Log, type N8nInstall } from './install-n8n';
 import { N8n } from './n8n';
-import { buildPackage, installPackedPackage, packPackage } from './package';
+import { buildPackage, installPackedPackage, packPackage, prebuiltTarball } from './package';
 
 export interface Environment {
 	install: N8nInstall;
@@ -53,8 +53,10 @@ export async function setUpEnvironment(options: EnvironmentOptions): Promise<Env
 
 	const install = await timed('install', () => ensureN8n(options.line, log));
 	log(`n8n ${install.spec.version} ${install.installedInSeconds === undefined ? 'reused from' : 'installed in'} ${install.dir}`);
-	if (options.build !== false) await timed('build', () => buildPackage(log, { onlyIfStale: options.build === 'ifStale' }));
-	const tarball = await timed('pack', () => packPackage());
+	const prebuilt = prebuiltTarball();
+	if (prebuilt) log(`package from E2E_PACKAGE_TARBALL=${prebuilt} (not built or packed here)`);
+	if (options.build !== false && !prebuilt) await timed('build', () => buildPackage(log, { onlyIfStale: options.build === 'ifStale' }));
+	const tarball = prebuilt ?? (await timed('pack', () => packPackage()));
 
 	let n8n: N8n | undefined;
 	let emulator: EmulatorProcess | undefined;
@@ -69,7 +71,7 @@ export async function setUpEnvironment(options: EnvironmentOptions): Promise<Env
 		await timed('packageInstall', async () => {
 			await installPackedPackage(tarball, created.userFolder, await created.env());
 		});
-		rmSync(dirname(tarball), { recursive: true, force: true });
+		if (!prebuilt) rmSync(dirname(tarball), { recursive: true, force: true });
 		if (options.emulator !== false) {
 			emulator = await timed('emulator', () => EmulatorProcess.start({ args: options.emulatorArgs }));
 		}

@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { REPO_ROOT, type Log } from './install-n8n';
 import { describeFailure, run } from './processes';
@@ -34,7 +34,7 @@ function newestMtime(path: string): number {
 export function distIsFresh(): boolean {
 	const built = join(REPO_ROOT, 'dist', '.tsbuildinfo');
 	if (!existsSync(built)) return false;
-	const sources = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js'].map((p) => newestMtime(join(REPO_ROOT, p)));
+	const sources = ['nodes', 'credentials', 'icons', 'package.json', 'tsconfig.json', 'gulpfile.js'].map((p) => newestMtime(join(REPO_ROOT, p)));
 	return Math.max(...sources) < statSync(built).mtimeMs;
 }
 
@@ -50,6 +50,17 @@ export async function buildPackage(log: Log, { onlyIfStale = false }: { onlyIfSt
 	if (onlyIfStale && distIsFresh()) return;
 	const result = await run('npm run build', 'npm', ['run', 'build'], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
 	if (result.code !== 0) throw new Error(describeFailure('npm run build', result));
+}
+
+/**
+ * A tarball packed elsewhere, from E2E_PACKAGE_TARBALL (for example from a clean worktree while this one is
+ * mid-edit): when set, it is installed instead of building and packing the work tree, and never deleted.
+ */
+export function prebuiltTarball(): string | undefined {
+	const path = process.env.E2E_PACKAGE_TARBALL;
+	if (!path) return undefined;
+	if (!existsSync(path)) throw new Error(`E2E_PACKAGE_TARBALL=${path}: no such file`);
+	return resolve(path);
 }
 
 /** `npm pack` of the work tree into a fresh temporary folder; returns the tarball's path. */

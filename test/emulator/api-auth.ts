@@ -46,12 +46,35 @@ export function authenticate(ctx: RequestContext, anyOfScopes: string[]): ApiAut
 	return { token: token as string, record: check.record, grant: check.grant, account, app };
 }
 
-/** Per-endpoint, per-token sliding window; answers 429 rate_limit_exceeded. */
+const DISPLAY_BUCKETS: RateLimitBucket[] = ['userInfo', 'videoList', 'videoQuery'];
+
+/** The limiter key: the access token, or for the Display endpoints the app when settings.display.rateLimitKey is 'app'. */
+function limiterKey(ctx: RequestContext, auth: ApiAuth, bucket: RateLimitBucket): string {
+	if (DISPLAY_BUCKETS.includes(bucket) && ctx.emu.settings.display.rateLimitKey === 'app') return `app:${auth.app.clientKey}`;
+	return auth.token;
+}
+
+/** Headers for a 429, as settings.rateLimitHeaders asks (TikTok documents none). */
+function rateLimitHeaders(ctx: RequestContext, freesAtMs: number | undefined): Record<string, string> | undefined {
+	const mode = ctx.emu.settings.rateLimitHeaders;
+	if (mode === 'none' || freesAtMs === undefined) return undefined;
+	const waitMs = Math.max(0, freesAtMs - ctx.emu.clock.now());
+	const headers: Record<string, string> = {};
+	if (mode === 'retryAfter' || mode === 'both') headers['Retry-After'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
+	// Wall-clock unix seconds: the client compares it with its own clock, which knows nothing of the virtual offset.
+	if (mode === 'xRateLimitReset' || mode === 'both') headers['x-ratelimit-reset'] = String(Math.ceil((Date.now() + waitMs) / 1000));
+	return headers;
+}
+
+/** Per-endpoint sliding window (per token; Display endpoints optionally per app); answers 429 rate_limit_exceeded. */
 export function rateLimit(ctx: RequestContext, auth: ApiAuth, bucket: RateLimitBucket): void {
 	const { emu } = ctx;
 	const limit = emu.settings.rateLimits[bucket];
-	if (!emu.limiter.tryHit(bucket, auth.token, limit, emu.clock.now())) {
-		throw new ApiError(429, 'rate_limit_exceeded', `Rate limit exceeded: at most ${limit} requests per minute per access token for this endpoint.`);
+	const key = limiterKey(ctx, auth, bucket);
+	const now = emu.clock.now();
+	if (!emu.limiter.tryHit(bucket, key, limit, now)) {
+		const per = key === auth.token ? 'per access token' : 'per app';
+		throw new ApiError(429, 'rate_limit_exceeded', `Rate limit exceeded: at most ${limit} requests per minute ${per} for this endpoint.`, {}, rateLimitHeaders(ctx, emu.limiter.freesAt(bucket, key, now)));
 	}
 }
 

@@ -66,7 +66,10 @@ function runHandler(route: Route, ctx: RequestContext): Reply {
 	try {
 		return route.handler(ctx);
 	} catch (error) {
-		if (error instanceof ApiError) return envelope(ctx.logId, error.httpStatus, error.code, error.message, error.data);
+		if (error instanceof ApiError) {
+			const reply = envelope(ctx.logId, error.httpStatus, error.code, error.message, error.data);
+			return error.headers ? { ...reply, headers: { ...reply.headers, ...error.headers } } : reply;
+		}
 		if (error instanceof OAuthError) return oauthError(ctx.logId, error.error, error.description, ctx.emu.settings.oauth);
 		// An emulator bug must be loud, not look like a TikTok outage.
 		console.error('[tiktok-emulator] handler crashed', error);

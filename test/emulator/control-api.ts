@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopback, readSmallBody, withTrailingSlash } from './http';
 import type { TikTokEmulator } from './emulator';
-import type { FaultRuleInput, TaskOutcome, WebhookDeliverOptions } from './types';
+import type { EmulatorVideo, FaultRuleInput, SeedVideosOptions, StatusPostIdsMode, TaskOutcome, WebhookDeliverOptions } from './types';
 
 class ControlError extends Error {
 	constructor(
@@ -119,6 +119,20 @@ const CONTROL_ROUTES: Array<[string, RegExp, ControlHandler]> = [
 		Object.assign(account, fields);
 		return account;
 	}],
+	// Catalogues: ':openId' may be 'default' (the default account).
+	['GET', /^\/accounts\/([^/]+)\/videos\/$/, (emu, _body, [openId]) => emu.videosOf(openId)],
+	['POST', /^\/accounts\/([^/]+)\/videos\/$/, (emu, body, [openId]) => {
+		if (Array.isArray(body.videos)) return emu.addVideos(openId, body.videos as Array<Partial<EmulatorVideo>>);
+		if (typeof body.count !== 'number') throw new ControlError(400, 'Send {count, newestAtMs?, spacingMs?, titlePrefix?, privateIndexes?, seed?, replace?} or {videos: [...]}');
+		return emu.seedVideos(openId, body as unknown as SeedVideosOptions);
+	}],
+	['POST', /^\/videos\/([^/]+)\/$/, (emu, body, [postId]) => emu.updateVideo(postId, body as Partial<EmulatorVideo>)],
+	['DELETE', /^\/videos\/([^/]+)\/$/, (emu, _body, [postId]) => {
+		emu.deleteVideo(postId);
+		return { deleted: true };
+	}],
+	['POST', /^\/tasks\/([^/]+)\/status-post-ids\/$/, (emu, body, [publishId]) =>
+		emu.setStatusPostIds(publishId, (body.mode ?? undefined) as StatusPostIdsMode | undefined)],
 	['POST', /^\/consent\/$/, (emu, body) => {
 		emu.consentAccount = body.openId === null ? null : requireDefined(emu.accountByOpenId(String(body.openId)), `Account ${String(body.openId)}`);
 		return { consentOpenId: emu.consentAccount?.openId ?? null };

@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import { authorize } from './api-auth';
 import { ApiError, type Reply } from './http';
+import { RawJsonNumber } from './json';
 import { ok } from './replies';
 import { invalid, parseJsonBody } from './validation';
 import type { RequestContext } from './context';
-import type { Account, EmulatorApp, EmulatorVideo } from './types';
+import type { Account, DisplaySettings, EmulatorApp, EmulatorVideo } from './types';
 
 type UserField = { scope: string; value: (account: Account) => unknown };
 
@@ -54,8 +55,9 @@ const VIDEO_FIELDS = [
 ];
 
 /**
- * `fields` is required (doc). Unknown names are rejected with invalid_params: TikTok's behaviour
- * is undocumented (spec §14 item 15), and failing loudly catches typos in clients.
+ * `fields` is required (doc). Unknown names are rejected with invalid_params by default: TikTok's
+ * behaviour is undocumented (spec §14 item 15), and failing loudly catches typos in clients.
+ * settings.display.unknownFields 'ignore' drops them instead.
  */
 function requestedFields(ctx: RequestContext, known: string[]): string[] {
 	const raw = ctx.url.searchParams.get('fields');
@@ -65,34 +67,39 @@ function requestedFields(ctx: RequestContext, known: string[]): string[] {
 		.filter(Boolean);
 	if (fields.length === 0) throw invalid('fields is required (comma-separated list in the query string)');
 	const unknown = fields.filter((field) => !known.includes(field));
-	if (unknown.length > 0) throw invalid(`Unknown fields: ${unknown.join(',')}`);
-	return [...new Set(fields)];
+	if (unknown.length > 0 && ctx.emu.settings.display.unknownFields === 'error') throw invalid(`Unknown fields: ${unknown.join(',')}`);
+	return [...new Set(fields.filter((field) => known.includes(field)))];
 }
 
 export function userInfo(ctx: RequestContext): Reply {
 	const auth = authorize(ctx, [BASIC], 'userInfo');
-	const fields = requestedFields(ctx, Object.keys(USER_FIELDS));
+	let fields = requestedFields(ctx, Object.keys(USER_FIELDS));
 	const missing = [...new Set(fields.map((field) => USER_FIELDS[field].scope))].filter((scope) => !auth.grant.scopes.includes(scope));
 	if (missing.length > 0) {
-		throw new ApiError(400, 'scope_permission_missed', `The requested fields need scopes the user has not granted: ${missing.join(',')}`);
+		const mode = ctx.emu.settings.display.fieldScopeError;
+		const message = `The requested fields need scopes the user has not granted: ${missing.join(',')}`;
+		if (mode === 'scope_permission_missed') throw new ApiError(400, 'scope_permission_missed', message);
+		if (mode === 'scope_not_authorized') throw new ApiError(401, 'scope_not_authorized', message);
+		fields = fields.filter((field) => !missing.includes(USER_FIELDS[field].scope));
 	}
 	const user: Record<string, unknown> = {};
 	for (const field of fields) user[field] = USER_FIELDS[field].value(auth.account);
 	return ok(ctx.logId, { user });
 }
 
-function videoObject(video: EmulatorVideo, account: Account, app: EmulatorApp, fields: string[], nowMs: number): Record<string, unknown> {
+function videoObject(video: EmulatorVideo, account: Account, app: EmulatorApp, fields: string[], nowMs: number, display: DisplaySettings): Record<string, unknown> {
 	const shareUrl = `https://www.tiktok.com/@${account.username}/video/${video.id}`;
 	const all: Record<string, unknown> = {
-		id: video.id,
+		// The doc types id as a string; 'number' writes the 19 digits bare, to test lossless parsing.
+		id: display.videoIdFormat === 'number' ? new RawJsonNumber(video.id) : video.id,
 		create_time: Math.floor(video.createTimeMs / 1000),
 		cover_image_url: `https://p16-sign.tiktokcdn.example/obj/cover/${video.id}.jpeg?x-expires=${Math.floor(nowMs / 1000) + COVER_TTL_SEC}`,
 		share_url: shareUrl,
-		video_description: video.videoDescription.slice(0, 150),
+		video_description: display.captionFields === 'title' ? '' : video.videoDescription.slice(0, 150),
 		duration: video.durationSec,
 		height: video.height,
 		width: video.width,
-		title: video.title.slice(0, 150),
+		title: display.captionFields === 'videoDescription' ? '' : video.title.slice(0, 150),
 		embed_html: `<blockquote class="tiktok-embed" cite="${shareUrl}" data-video-id="${video.id}"><section></section></blockquote>`,
 		embed_link: `https://www.tiktok.com/static/profile-video?id=${video.id}&hide_author=1&utm_campaign=tt4d_open_api&utm_source=${app.clientKey}`,
 		like_count: video.likeCount,
@@ -117,7 +124,8 @@ export function videoList(ctx: RequestContext): Reply {
 	const fields = requestedFields(ctx, VIDEO_FIELDS);
 	const body = parseJsonBody(ctx);
 	const now = ctx.emu.clock.now();
-	const cursor = optionalInteger(body, 'cursor') ?? now;
+	// Without a cursor: the newest videos, whatever their create_time.
+	const cursor = optionalInteger(body, 'cursor') ?? Number.POSITIVE_INFINITY;
 	if (cursor < 0) throw invalid('cursor must be a UTC Unix timestamp in milliseconds');
 	const maxCount = optionalInteger(body, 'max_count') ?? DEFAULT_LIST_COUNT;
 	if (maxCount < 1 || maxCount > MAX_LIST_COUNT) throw invalid(`max_count must be between 1 and ${MAX_LIST_COUNT}`);
@@ -125,8 +133,8 @@ export function videoList(ctx: RequestContext): Reply {
 	const older = auth.account.videos.filter((v) => v.isPublic && v.createTimeMs < cursor).sort((a, b) => b.createTimeMs - a.createTimeMs);
 	const page = older.slice(0, maxCount);
 	return ok(ctx.logId, {
-		videos: page.map((video) => videoObject(video, auth.account, auth.app, fields, now)),
-		cursor: page.length > 0 ? page[page.length - 1].createTimeMs : cursor,
+		videos: page.map((video) => videoObject(video, auth.account, auth.app, fields, now, ctx.emu.settings.display)),
+		cursor: page.length > 0 ? page[page.length - 1].createTimeMs : Number.isFinite(cursor) ? cursor : now,
 		has_more: older.length > page.length,
 	});
 }
@@ -142,10 +150,11 @@ export function videoQuery(ctx: RequestContext): Reply {
 	if (videoIds.length > MAX_QUERY_IDS) throw invalid(`filters.video_ids accepts at most ${MAX_QUERY_IDS} ids`);
 	if (videoIds.some((id) => typeof id !== 'string')) throw invalid('filters.video_ids must be strings (19-digit ids do not fit a JSON number)');
 	const now = ctx.emu.clock.now();
-	// Ownership: ids of other users' (or non-public) videos are left out rather than reported.
-	const videos = (videoIds as string[])
+	// Ownership: ids of other users' (or non-public, or deleted) videos are left out rather than reported.
+	// A repeated id is answered once.
+	const videos = [...new Set(videoIds as string[])]
 		.map((id) => auth.account.videos.find((video) => video.id === id && video.isPublic))
 		.filter((video): video is EmulatorVideo => video !== undefined)
-		.map((video) => videoObject(video, auth.account, auth.app, fields, now));
+		.map((video) => videoObject(video, auth.account, auth.app, fields, now, ctx.emu.settings.display));
 	return ok(ctx.logId, { videos, cursor: 0, has_more: false });
 }

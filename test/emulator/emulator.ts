@@ -1,7 +1,8 @@
 /** The emulator object: state, servers, and the helpers tests use to seed and inspect it. */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createAccount, createApp } from './accounts';
+import { createAccount, createApp, createVideo } from './accounts';
+import { buildCatalogue, newestFirst, takenIds } from './catalogue';
 import { handleApiRequest } from './api-server';
 import { PostingCaps } from './caps';
 import { OffsetClock } from './clock';
@@ -19,9 +20,12 @@ import type {
 	EmulatorApp,
 	EmulatorOptions,
 	EmulatorSettings,
+	EmulatorVideo,
 	IssueTokensOptions,
 	PublishTask,
 	RequestLogEntry,
+	SeedVideosOptions,
+	StatusPostIdsMode,
 	TaskOutcome,
 	TokenRequestRecord,
 	TokenResponse,
@@ -154,6 +158,77 @@ export class TikTokEmulator {
 		return this.accounts.find((account) => account.openId === openId);
 	}
 
+	// ---- video catalogues (Display API) ----
+
+	private accountOrDefault(openId: string | undefined): Account {
+		const account = openId === undefined || openId === 'default' ? this.defaultAccount : this.accountByOpenId(openId);
+		if (!account) throw new Error(`Unknown account ${openId}`);
+		return account;
+	}
+
+	/**
+	 * Seeds `count` videos (a number, or SeedVideosOptions) on an account (default account when openId is
+	 * undefined or 'default'): distinct create_time whole seconds apart, titles `${titlePrefix} ${n}`
+	 * (n = count for the newest), distinct stats, 19-digit ids. Returns them newest first.
+	 */
+	seedVideos(openId: string | undefined, options: number | SeedVideosOptions): EmulatorVideo[] {
+		const account = this.accountOrDefault(openId);
+		const opts = typeof options === 'number' ? { count: options } : options;
+		if (opts.replace) account.videos.length = 0;
+		const videos = buildCatalogue(opts, this.clock.now(), takenIds(this.accounts));
+		account.videos.push(...videos);
+		return videos;
+	}
+
+	/** Adds videos as given (missing fields defaulted; id from createTimeMs when absent). Returns them in the order given. */
+	addVideos(openId: string | undefined, videos: Array<Partial<EmulatorVideo>>): EmulatorVideo[] {
+		const account = this.accountOrDefault(openId);
+		const taken = takenIds(this.accounts);
+		const added = videos.map((partial) => {
+			if (partial.id !== undefined && taken.has(partial.id)) throw new Error(`Video ${partial.id} already exists`);
+			const video = createVideo(partial, partial.createTimeMs ?? this.clock.now());
+			taken.add(video.id);
+			return video;
+		});
+		account.videos.push(...added);
+		return added;
+	}
+
+	/** An account's videos, newest first, private ones included (each has isPublic). */
+	videosOf(openId?: string): EmulatorVideo[] {
+		return newestFirst(this.accountOrDefault(openId).videos);
+	}
+
+	findVideo(postId: string): { account: Account; video: EmulatorVideo } | undefined {
+		this.sync();
+		for (const account of this.accounts) {
+			const video = account.videos.find((v) => v.id === postId);
+			if (video) return { account, video };
+		}
+		return undefined;
+	}
+
+	/** Changes a video's fields (stats, title, isPublic, ...); the id cannot change. */
+	updateVideo(postId: string, patch: Partial<EmulatorVideo>): EmulatorVideo {
+		const found = this.findVideo(postId);
+		if (!found) throw new Error(`Unknown video ${postId}`);
+		const { id: _id, ...fields } = patch;
+		Object.assign(found.video, fields);
+		return found.video;
+	}
+
+	/**
+	 * The creator deletes the post: it leaves the video list, video query and video_count. A post made
+	 * through the emulator also leaves its task's public ids (post.publish.no_longer_publicaly_available).
+	 */
+	deleteVideo(postId: string): void {
+		const found = this.findVideo(postId);
+		if (!found) throw new Error(`Unknown video ${postId}`);
+		if (this.taskBook.ownsPost(postId)) this.taskBook.makePostPrivate(postId);
+		const index = found.account.videos.indexOf(found.video);
+		if (index >= 0) found.account.videos.splice(index, 1);
+	}
+
 	// ---- tokens ----
 
 	/** Mints a token pair directly (as if the user had completed the OAuth flow). */
@@ -260,6 +335,14 @@ export class TikTokEmulator {
 	completeInbox(publishId: string, options: { postIds?: string[]; public?: boolean } = {}): PublishTask {
 		const task = this.taskBook.completeInbox(publishId, options);
 		this.scheduleTransitions();
+		return task;
+	}
+
+	/** Overrides settings.lifecycle.statusPostIds for one task ('never' / 'omitted': no post id in its status; undefined: the setting). */
+	setStatusPostIds(publishId: string, mode: StatusPostIdsMode | undefined): PublishTask {
+		const task = this.taskBook.get(publishId);
+		if (!task) throw new Error(`Unknown publish_id ${publishId}`);
+		task.statusPostIds = mode;
 		return task;
 	}
 

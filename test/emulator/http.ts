@@ -17,6 +17,8 @@ export class ApiError extends Error {
 		readonly code: string,
 		message: string,
 		readonly data: Record<string, unknown> = {},
+		/** Extra response headers (e.g. Retry-After on a 429 when settings.rateLimitHeaders asks for it). */
+		readonly headers?: Record<string, string>,
 	) {
 		super(message);
 	}

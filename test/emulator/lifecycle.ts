@@ -18,7 +18,6 @@ export type NewTask = Omit<
 	'phase' | 'status' | 'postIds' | 'publicPostIds' | 'uploadedBytes' | 'downloadedBytes' | 'history' | 'pendingModeration' | 'createdAt'
 >;
 
-const CANCELLABLE_BEFORE_PROGRESS = 0.9;
 const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.webm'];
 const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.webp'];
 
@@ -134,11 +133,11 @@ export class TaskBook {
 		return due;
 	}
 
-	/** Best effort, like TikTok: only while still downloading and not nearly done. */
+	/** Best effort, like TikTok: only while still downloading and below settings.lifecycle.cancellableBelowProgress. */
 	cancel(task: PublishTask): boolean {
 		const now = this.clock.now();
 		this.advance(task, now);
-		if (task.phase !== 'downloading' || task.downloadedBytes >= task.totalBytes * CANCELLABLE_BEFORE_PROGRESS) return false;
+		if (task.phase !== 'downloading' || task.downloadedBytes >= task.totalBytes * this.settings().cancellableBelowProgress) return false;
 		this.fail(task, 'publish_cancelled', now);
 		return true;
 	}
@@ -156,6 +155,11 @@ export class TaskBook {
 		this.emit(task, 'post.publish.complete', now, {});
 		for (const postId of postIds) this.addPost(task, postId, isPublic, now);
 		return task;
+	}
+
+	ownsPost(postId: string): boolean {
+		for (const task of this.tasks.values()) if (task.postIds.includes(postId)) return true;
+		return false;
 	}
 
 	/** The post becomes public (e.g. the owner switched privacy to Everyone). */

@@ -28,7 +28,9 @@ export function statusFetch(ctx: RequestContext): Reply {
 	const data: Record<string, unknown> = { status: task.status };
 	if (task.phase === 'failed') data.fail_reason = task.failReason;
 	// 19-digit ids exceed 2^53: written as raw JSON numbers, exactly as TikTok sends them.
-	data.publicaly_available_post_id = task.publicPostIds.map((id) => new RawJsonNumber(id));
+	// TikTok often never sends them ('never': always []; 'omitted': no key at all).
+	const mode = task.statusPostIds ?? ctx.emu.settings.lifecycle.statusPostIds;
+	if (mode !== 'omitted') data.publicaly_available_post_id = mode === 'never' ? [] : task.publicPostIds.map((id) => new RawJsonNumber(id));
 	if (task.source === 'FILE_UPLOAD') data.uploaded_bytes = task.uploadedBytes;
 	else data.downloaded_bytes = task.downloadedBytes;
 	return ok(ctx.logId, data);

@@ -54,6 +54,23 @@ export interface EmulatorVideo {
 	publishId?: string;
 }
 
+/** Options of emu.seedVideos(): a catalogue of `count` videos, newest first, one `spacingMs` apart. */
+export interface SeedVideosOptions {
+	count: number;
+	/** Creation time of the newest video (virtual ms). Default: virtual now minus one spacing, rounded down to a whole second. */
+	newestAtMs?: number;
+	/** Gap between consecutive videos; default 3,600,000 (1 h). At least 1000 so create_time (seconds) stays distinct. */
+	spacingMs?: number;
+	/** Title and description: `${titlePrefix} ${n}` with n = count for the newest down to 1 for the oldest. Default 'Catalogue video'. */
+	titlePrefix?: string;
+	/** 0-based positions (0 = newest) seeded as private (not listed, not counted in video_count). */
+	privateIndexes?: number[];
+	/** Makes ids and stats reproducible. Default: random ids, stats derived from the position. */
+	seed?: number;
+	/** Replace the account's existing videos instead of adding to them. */
+	replace?: boolean;
+}
+
 export interface Account {
 	openId: string;
 	unionId: string;
@@ -130,13 +147,50 @@ export interface LifecycleSettings {
 	pullVideoSize: number;
 	/** Size pretended for each pulled photo. */
 	pullPhotoSize: number;
+	/**
+	 * What status fetch says in publicaly_available_post_id once a public post passed moderation:
+	 * 'afterModeration' (the doc: the ids), 'never' (always `[]`, as TikTok often does; the video still
+	 * turns public in the video list), 'omitted' (the key is left out of status data altogether).
+	 * A task can override it: emu.setStatusPostIds(publishId, mode).
+	 */
+	statusPostIds: StatusPostIdsMode;
+	/** Cancel succeeds while downloaded_bytes is below this share of the total (best effort near the end). */
+	cancellableBelowProgress: number;
 }
+
+export type StatusPostIdsMode = 'afterModeration' | 'never' | 'omitted';
+
+/** Display API behaviour where TikTok's docs are unsure (spec §10, §14 items 11 and 15). */
+export interface DisplaySettings {
+	/** Unknown names in `fields`: 400 invalid_params ('error', default) or silently dropped ('ignore'). */
+	unknownFields: 'error' | 'ignore';
+	/**
+	 * A requested field whose scope was not granted: 400 scope_permission_missed (default),
+	 * 401 scope_not_authorized, or 'omit' (the field is left out of the answer).
+	 */
+	fieldScopeError: 'scope_permission_missed' | 'scope_not_authorized' | 'omit';
+	/** Video object `id`: a JSON string as the doc types it (default), or a bare 19-digit number. */
+	videoIdFormat: 'string' | 'number';
+	/** Where a video's caption shows in the list: both `title` and `video_description` (default), or only one (the other is ''). */
+	captionFields: 'both' | 'title' | 'videoDescription';
+	/** Rate-limit dimension of the three Display endpoints: per access token (default) or per app (client_key). */
+	rateLimitKey: 'token' | 'app';
+}
+
+/**
+ * Headers on a 429 from the emulator's rate limiter. TikTok documents none; one client reads
+ * `x-ratelimit-reset` (spec field notes). 'retryAfter': delta seconds; 'xRateLimitReset': unix seconds
+ * (wall clock, so a client on this machine computes the right wait even with a clock offset).
+ */
+export type RateLimitHeaderMode = 'none' | 'retryAfter' | 'xRateLimitReset' | 'both';
 
 export interface EmulatorSettings {
 	oauth: OAuthSettings;
 	chunkRules: ChunkRuleMode;
 	rateLimits: Record<RateLimitBucket, number>;
 	lifecycle: LifecycleSettings;
+	display: DisplaySettings;
+	rateLimitHeaders: RateLimitHeaderMode;
 	/** Pending (not yet posted) inbox shares created within 24 h; reaching it answers 403 spam_risk_too_many_pending_share. */
 	pendingShareCap: number;
 	/** Distinct creators who may Direct Post per 24 h per app; null = unlimited when audited, 5 when unaudited. */
@@ -252,6 +306,8 @@ export interface PublishTask {
 	mediaUrls: string[];
 	/** Public posts waiting for moderation; each becomes public at passesAt. */
 	pendingModeration: Array<{ postId: string; passesAt: number }>;
+	/** Overrides settings.lifecycle.statusPostIds for this task (emu.setStatusPostIds). */
+	statusPostIds?: StatusPostIdsMode;
 }
 
 export interface UploadChunkState {

@@ -53,3 +53,4 @@ export {
 	type OAuth2CallbackResult,
 } from './oauth2-connect';
 export { runLoadOptions, type LoadOptionsRequest } from './load-options';
+export { deduplicationStore, InMemoryDeduplicator } from './deduplication';

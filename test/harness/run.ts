@@ -3,7 +3,7 @@
  * n8n runs in production), with the harness's node types, CredentialsHelper and binary data mode.
  */
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DataDeduplicationService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	type ExecutionStatus,
@@ -27,6 +27,7 @@ import {
 import { acquireBinaryMode, binaryDataService, binaryModeSupport, type BinaryMode } from './binary';
 import { CredentialTypeRegistry } from './credential-types';
 import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
+import { deduplicationStore } from './deduplication';
 import type { CapturedLog } from './logger';
 import { logger, n8nLine, onShutdown } from './n8n';
 import { loadPackage, NodeTypeRegistry, type AnyNodeType } from './node-types';
@@ -80,6 +81,11 @@ export interface RunWorkflowOptions {
 	timeoutMs?: number;
 	/** Default http://localhost:5678 */
 	instanceBaseUrl?: string;
+	/**
+	 * The execution's id; by default a new one per run. Reusing one runs the same execution again, as n8n's
+	 * queue does with a job whose worker stopped.
+	 */
+	executionId?: string;
 }
 
 export type BinaryMeta = Omit<IBinaryData, 'data'> & {
@@ -159,6 +165,8 @@ async function bootstrap(): Promise<void> {
 	};
 	const manager = Container.get(SSHClientsManager);
 	const added = process.listeners('exit').filter((l) => !before.has(l));
+	// What every n8n command does at start (BaseCommand.initDataDeduplicationService), with the store in memory
+	await DataDeduplicationService.init(deduplicationStore);
 	onShutdown(() => {
 		clearInterval(manager.cleanupTimer);
 		manager.onShutdown();
@@ -314,7 +322,7 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 	const binaryMode = options.binaryMode ?? binaryModeSupport.default;
 	const release = await acquireBinaryMode(binaryMode);
 
-	const executionId = String(++executionCounter);
+	const executionId = options.executionId ?? String(++executionCounter);
 	const mode = options.mode ?? 'manual';
 	const workflowData = {
 		id: workflowId,

@@ -1,39 +1,6 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { MIN_POLL_INTERVAL_SECONDS, WAIT_LIMITS } from '../helpers/status';
-
-/** Every TikTok node picks its credential through the `authentication` parameter below. */
-export const tikTokCredentials: INodeCredentialDescription[] = [
-	{
-		name: 'tikTokOAuth2Api',
-		required: true,
-		displayOptions: { show: { authentication: ['oAuth2'] } },
-	},
-	{
-		name: 'tikTokRefreshTokenApi',
-		required: true,
-		displayOptions: { show: { authentication: ['refreshToken'] } },
-	},
-];
-
-export const authenticationProperty: INodeProperties = {
-	displayName: 'Authentication',
-	name: 'authentication',
-	type: 'options',
-	options: [
-		{
-			name: 'OAuth2 (Connect Button)',
-			value: 'oAuth2',
-		},
-		{
-			name: 'Refresh Token',
-			value: 'refreshToken',
-		},
-	],
-	default: 'oAuth2',
-	description:
-		'How to sign in to TikTok. "Refresh Token" refreshes tokens exactly as TikTok\'s current docs ask; use it if the OAuth2 credential stops refreshing.',
-};
+import { MIN_POLL_INTERVAL_SECONDS, WAIT_LIMITS } from '../../shared/api/status';
 
 /** Waiting options shared by Publish Video, Publish Photos (inside their Options) and Get Status. */
 export const waitProperties: INodeProperties[] = [
@@ -59,7 +26,10 @@ export const waitProperties: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollIntervalSeconds',
 		type: 'number',
-		typeOptions: { minValue: MIN_POLL_INTERVAL_SECONDS, maxValue: WAIT_LIMITS.maxPollIntervalSeconds },
+		typeOptions: {
+			minValue: MIN_POLL_INTERVAL_SECONDS,
+			maxValue: WAIT_LIMITS.maxPollIntervalSeconds,
+		},
 		default: 5, // WAIT_LIMITS.defaultPollIntervalSeconds
 		description: 'Seconds between status checks. TikTok allows 30 checks per minute per account.',
 		displayOptions: { show: { waitForCompletion: [true] } },
@@ -75,12 +45,17 @@ export function privacyLevelProperty(resource: 'video' | 'photo'): INodeProperti
 		displayName: 'Privacy Level Name or ID',
 		name: 'privacyLevel',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPrivacyLevels', loadOptionsDependsOn: ['authentication'] },
+		typeOptions: {
+			loadOptionsMethod: 'getPrivacyLevels',
+			loadOptionsDependsOn: ['authentication'],
+		},
 		required: true,
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		hint: 'Who can see the post; the list comes from the connected account. IDs: PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY.',
-		displayOptions: { show: { resource: [resource], operation: ['publish'], postMode: ['directPost'] } },
+		displayOptions: {
+			show: { resource: [resource], operation: ['publish'], postMode: ['directPost'] },
+		},
 	};
 }

@@ -1,14 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { tikTokErrorContext } from '../transport/errors';
+import { asNodeError, tikTokErrorContext } from '../../shared/errors/nodeErrors';
 import * as creator from './creator/Creator.resource';
 import type { TikTokMap, TikTokResource } from './node.type';
 import * as photo from './photo/Photo.resource';
 import * as post from './post/Post.resource';
 import * as video from './video/Video.resource';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+type Operation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[]>;
 
 const operations: { [R in TikTokResource]: Record<TikTokMap[R], { execute: Operation }> } = {
 	creator,
@@ -26,10 +29,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as TikTokResource;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (operations[resource] as Record<string, { execute: Operation }> | undefined)?.[operation]
-		?.execute;
+	const execute = (operations[resource] as Record<string, { execute: Operation }> | undefined)?.[
+		operation
+	]?.execute;
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not supported for "${resource}"`,
+		);
 	}
 
 	const returnData: INodeExecutionData[] = [];
@@ -43,8 +50,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			);
 		} catch (error) {
 			if (!this.continueOnFail()) {
-				if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-				throw error;
+				const nodeError = asNodeError(this.getNode(), error, itemIndex);
+				nodeError.context.itemIndex ??= itemIndex;
+				throw nodeError;
 			}
 			const context = tikTokErrorContext(error);
 			returnData.push({
@@ -54,6 +62,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					code: context?.code ?? 'error',
 					logId: context?.logId ?? null,
 					...(context?.publishId !== undefined && { publishId: context.publishId }),
+					...(context?.firstAttemptUploaded !== undefined && {
+						firstAttemptUploaded: context.firstAttemptUploaded,
+					}),
 				},
 				pairedItem: { item: itemIndex },
 			});

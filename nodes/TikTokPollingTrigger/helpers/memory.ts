@@ -34,12 +34,18 @@ const MEMORY_KEY = 'videoMemory';
 export function readMemory(staticData: IDataObject): PollMemory | undefined {
 	const memory = staticData[MEMORY_KEY] as PollMemory | undefined;
 	if (!memory || typeof memory.floor !== 'number' || !Array.isArray(memory.seen)) return undefined;
-	return { floor: memory.floor, seen: memory.seen.map(([id, createTime]) => [String(id), Number(createTime)]) };
+	return {
+		floor: memory.floor,
+		seen: memory.seen.map(([id, createTime]) => [String(id), Number(createTime)]),
+	};
 }
 
 export function writeMemory(staticData: IDataObject, memory: PollMemory): void {
 	// A new object each time: n8n saves static data when a property is assigned
-	staticData[MEMORY_KEY] = { floor: memory.floor, seen: memory.seen.map(([id, time]) => [id, time]) };
+	staticData[MEMORY_KEY] = {
+		floor: memory.floor,
+		seen: memory.seen.map(([id, time]) => [id, time]),
+	};
 }
 
 /** The memory after the first poll: everything listed so far counts as old. */
@@ -63,12 +69,21 @@ export function selectNewVideos<V extends ListedVideo>(memory: PollMemory, liste
 	for (const video of listed) {
 		if (video.createTime >= memory.floor && !seen.has(video.postId)) fresh.set(video.postId, video);
 	}
-	return [...fresh.values()].sort((a, b) => a.createTime - b.createTime || a.postId.localeCompare(b.postId));
+	return [...fresh.values()].sort(
+		(a, b) => a.createTime - b.createTime || a.postId.localeCompare(b.postId),
+	);
 }
 
 /** Adds emitted videos, drops what the late window no longer needs, and bounds the size. */
-export function rememberVideos(memory: PollMemory, emitted: ListedVideo[], limit = MAX_REMEMBERED_VIDEOS): PollMemory {
-	const all: Array<[string, number]> = [...emitted.map((video): [string, number] => [video.postId, video.createTime]), ...memory.seen];
+export function rememberVideos(
+	memory: PollMemory,
+	emitted: ListedVideo[],
+	limit = MAX_REMEMBERED_VIDEOS,
+): PollMemory {
+	const all: Array<[string, number]> = [
+		...emitted.map((video): [string, number] => [video.postId, video.createTime]),
+		...memory.seen,
+	];
 	const next: PollMemory = { floor: memory.floor, seen: all.sort((a, b) => b[1] - a[1]) };
 	// Older than the late window is history: raise the floor so a forgotten id is never news again
 	next.floor = oldestRelevantTime(next);

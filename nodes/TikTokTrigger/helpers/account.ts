@@ -1,8 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { queryCreatorInfo } from '../../TikTok/helpers/creatorInfo';
-import { credentialIdOf, credentialTypeOf, tikTokApiRequest } from '../../TikTok/transport';
-import type { TikTokContext } from '../../TikTok/transport';
+import { queryCreatorInfo } from '../../shared/api/creatorInfo';
+import { userInfoField } from '../../shared/api/userInfo';
+import { credentialIdOf, credentialTypeOf } from '../../shared/transport/context';
+import type { TikTokContext } from '../../shared/transport/context';
 
 /** The TikTok account behind the node's credential, as far as it could be found out. */
 export interface ConnectedAccount extends IDataObject {
@@ -53,32 +54,37 @@ export async function openIdFromCredential(this: TikTokContext): Promise<string 
  */
 export async function lookUpConnectedAccount(this: TikTokContext): Promise<AccountLookup> {
 	const problems: string[] = [];
-	const account: ConnectedAccount = { credentialId: credentialIdOf(this.getNode()), openId: null, username: null };
+	const account: ConnectedAccount = {
+		credentialId: credentialIdOf(this.getNode()),
+		openId: null,
+		username: null,
+	};
 
 	// A credential without open_id is normal (not exchanged yet): only the request's failure is a problem
-	account.openId = await attempt([], 'open_id from the credential', async () => await openIdFromCredential.call(this));
-	account.openId ??= await attempt(problems, 'open_id from user info', async () => await userInfoField.call(this, 'open_id'));
-	account.username = await attempt(problems, 'username from creator info (scope video.publish)', async () => {
-		const { info } = await queryCreatorInfo.call(this);
-		return info.username || null;
-	});
+	account.openId = await attempt(
+		[],
+		'open_id from the credential',
+		async () => await openIdFromCredential.call(this),
+	);
+	account.openId ??= await attempt(
+		problems,
+		'open_id from user info',
+		async () => await userInfoField.call(this, 'open_id'),
+	);
+	account.username = await attempt(
+		problems,
+		'username from creator info (scope video.publish)',
+		async () => {
+			const { info } = await queryCreatorInfo.call(this);
+			return info.username || null;
+		},
+	);
 	account.username ??= await attempt(
 		problems,
 		'username from user info (scope user.info.profile)',
 		async () => await userInfoField.call(this, 'username'),
 	);
 	return { account, problems };
-}
-
-async function userInfoField(this: TikTokContext, field: 'open_id' | 'username'): Promise<string | null> {
-	const { data } = await tikTokApiRequest.call(this, {
-		method: 'GET',
-		path: '/v2/user/info/',
-		qs: { fields: field },
-		retryable: true,
-	});
-	const value = (data.user as IDataObject | undefined)?.[field];
-	return typeof value === 'string' && value !== '' ? value : null;
 }
 
 async function attempt(

@@ -9,8 +9,14 @@ export const REMEMBERED_EVENTS = 1000;
 const KEY = 'recentEventKeys';
 
 /** True when the key was already remembered; otherwise remembers it (newest last) and returns false. */
-export function isDuplicateEvent(staticData: IDataObject, key: string, limit = REMEMBERED_EVENTS): boolean {
-	const remembered = Array.isArray(staticData[KEY]) ? (staticData[KEY] as unknown[]).map(String) : [];
+export function isDuplicateEvent(
+	staticData: IDataObject,
+	key: string,
+	limit = REMEMBERED_EVENTS,
+): boolean {
+	const remembered = Array.isArray(staticData[KEY])
+		? (staticData[KEY] as unknown[]).map(String)
+		: [];
 	if (remembered.includes(key)) return true;
 	// Assign a new array: n8n saves static data only when a property is set, not when an array is mutated
 	staticData[KEY] = [...remembered, key].slice(-limit);

@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { explainFailReason } from '../../TikTok/helpers/status';
-import { parseJsonLossless } from '../../TikTok/transport/json';
+import { explainFailReason } from '../../shared/errors/messages';
+import { parseJsonLossless } from '../../shared/transport/json';
+import { isoTime } from '../../shared/utils/time';
 
 /** Event names exactly as TikTok sends them ("publicaly" is TikTok's spelling). */
 export const TIKTOK_EVENTS = {
@@ -24,7 +25,7 @@ const AUTHORIZATION_REMOVED_REASONS: Record<number, string> = {
 	0: 'Unknown reason',
 	1: 'The user disconnected the app in TikTok',
 	2: 'The user deleted the TikTok account',
-	3: 'The user\'s age changed',
+	3: "The user's age changed",
 	4: 'The TikTok account was banned',
 	5: 'The developer revoked the authorization',
 };
@@ -69,7 +70,9 @@ export function parseEnvelope(rawBody: Buffer | string): TikTokEnvelope | undefi
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
 	const envelope = parsed as IDataObject;
-	return typeof envelope.event === 'string' && envelope.event !== '' ? (envelope as unknown as TikTokEnvelope) : undefined;
+	return typeof envelope.event === 'string' && envelope.event !== ''
+		? (envelope as unknown as TikTokEnvelope)
+		: undefined;
 }
 
 /** `content` is a JSON string inside the JSON: parse it a second time, losslessly. */
@@ -79,7 +82,9 @@ export function parseContent(content: unknown): IDataObject | string | null {
 	if (typeof content !== 'string') return String(content);
 	try {
 		const parsed = parseJsonLossless(content);
-		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : content;
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+			? (parsed as IDataObject)
+			: content;
 	} catch {
 		return content;
 	}
@@ -90,12 +95,16 @@ export function isEventSelected(event: string, selected: string[]): boolean {
 }
 
 /** The output item of an envelope. `shareUrlOf` builds the post link when it can. */
-export function toEventItem(envelope: TikTokEnvelope, shareUrlOf: (postId: string, userOpenId: string | null) => string | null): TikTokEventItem {
+export function toEventItem(
+	envelope: TikTokEnvelope,
+	shareUrlOf: (postId: string, userOpenId: string | null) => string | null,
+): TikTokEventItem {
 	const content = parseContent(envelope.content);
 	const fields = typeof content === 'object' && content !== null ? content : {};
 	const postId = idString(fields.post_id);
 	const userOpenId = optionalString(envelope.user_openid);
-	const reason = typeof fields.reason === 'string' || typeof fields.reason === 'number' ? fields.reason : null;
+	const reason =
+		typeof fields.reason === 'string' || typeof fields.reason === 'number' ? fields.reason : null;
 	const createTime = typeof envelope.create_time === 'number' ? envelope.create_time : null;
 	return {
 		event: envelope.event,
@@ -136,14 +145,6 @@ export function eventDedupeKey(envelope: TikTokEnvelope): string {
 		canonical(parseContent(envelope.content)),
 	]);
 	return createHash('sha256').update(identity).digest('hex').slice(0, 32);
-}
-
-/** ISO time of a TikTok create_time: seconds, or milliseconds when it is that large (the portal's test ping). */
-export function isoTime(createTime: number | null): string | null {
-	if (createTime === null || !Number.isFinite(createTime) || createTime <= 0) return null;
-	const ms = createTime > 100_000_000_000 ? createTime : createTime * 1000;
-	const date = new Date(ms);
-	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** The public link of a post: TikTok has no API field for it in webhooks, so it is built from the username. */

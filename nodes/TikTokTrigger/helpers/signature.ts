@@ -13,7 +13,8 @@ export interface ParsedSignatureHeader {
 	signatures: string[];
 }
 
-export type SignatureFailure = 'missing_signature' | 'malformed_signature' | 'signature_mismatch' | 'stale_timestamp';
+export type SignatureFailure =
+	'missing_signature' | 'malformed_signature' | 'signature_mismatch' | 'stale_timestamp';
 
 export type SignatureVerdict =
 	| { valid: true; timestampSeconds: number }
@@ -38,7 +39,9 @@ const UNIX_SECONDS = /^\d{1,12}$/;
  * Parses `t=<unix seconds>,s=<hex>` in any order, with optional spaces. Returns undefined when `t` is
  * missing or ambiguous or no `s` is present.
  */
-export function parseSignatureHeader(header: string | string[] | undefined): ParsedSignatureHeader | undefined {
+export function parseSignatureHeader(
+	header: string | string[] | undefined,
+): ParsedSignatureHeader | undefined {
 	const value = Array.isArray(header) ? header.join(',') : header;
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 
@@ -57,7 +60,11 @@ export function parseSignatureHeader(header: string | string[] | undefined): Par
 }
 
 /** HMAC-SHA256 of `t + "." + rawBody` keyed with the app's client secret, as lower-case hex. */
-export function computeTikTokSignature(clientSecret: string, timestamp: string, rawBody: Buffer | string): string {
+export function computeTikTokSignature(
+	clientSecret: string,
+	timestamp: string,
+	rawBody: Buffer | string,
+): string {
 	return createHmac('sha256', clientSecret)
 		.update(`${timestamp}.`)
 		.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
@@ -72,18 +79,24 @@ export function computeTikTokSignature(clientSecret: string, timestamp: string, 
  */
 export function verifyTikTokSignature(input: VerifySignatureInput): SignatureVerdict {
 	const headerText = Array.isArray(input.header) ? input.header.join(',') : input.header;
-	if (headerText === undefined || headerText.trim() === '') return { valid: false, reason: 'missing_signature' };
+	if (headerText === undefined || headerText.trim() === '')
+		return { valid: false, reason: 'missing_signature' };
 	const parsed = parseSignatureHeader(headerText);
-	if (!parsed || !UNIX_SECONDS.test(parsed.timestamp)) return { valid: false, reason: 'malformed_signature' };
+	if (!parsed || !UNIX_SECONDS.test(parsed.timestamp))
+		return { valid: false, reason: 'malformed_signature' };
 
-	const expected = Buffer.from(computeTikTokSignature(input.clientSecret, parsed.timestamp, input.rawBody), 'hex');
+	const expected = Buffer.from(
+		computeTikTokSignature(input.clientSecret, parsed.timestamp, input.rawBody),
+		'hex',
+	);
 	const matches = parsed.signatures.some((candidate) => digestsEqual(expected, candidate));
 	const timestampSeconds = Number(parsed.timestamp);
 	if (!matches) return { valid: false, reason: 'signature_mismatch', timestampSeconds };
 
 	if (input.toleranceSeconds > 0) {
 		const ageSeconds = Math.abs(input.nowMs / 1000 - timestampSeconds);
-		if (ageSeconds > input.toleranceSeconds) return { valid: false, reason: 'stale_timestamp', timestampSeconds };
+		if (ageSeconds > input.toleranceSeconds)
+			return { valid: false, reason: 'stale_timestamp', timestampSeconds };
 	}
 	return { valid: true, timestampSeconds };
 }

@@ -1,12 +1,12 @@
 import {
 	eventDedupeKey,
 	isEventSelected,
-	isoTime,
 	parseContent,
 	parseEnvelope,
 	tikTokPostUrl,
 	toEventItem,
 } from '../../../nodes/TikTokTrigger/helpers/events';
+import { isoTime } from '../../../nodes/shared/utils/time';
 import { webhookBody } from '../../emulator';
 
 const PUBLISH_ID = 'v_pub_file~v2-1.7602997070760331285';

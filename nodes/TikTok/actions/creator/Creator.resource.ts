@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				value: 'getInfo',
 				action: 'Get creator info',
 				description:
-					'Get the account\'s nickname, the privacy levels it offers, disabled interactions and its longest allowed video',
+					"Get the account's nickname, the privacy levels it offers, disabled interactions and its longest allowed video",
 			},
 		],
 		default: 'getInfo',

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { queryCreatorInfo } from '../../helpers/creatorInfo';
+import { queryCreatorInfo } from '../../../shared/api/creatorInfo';
 
 export const description: INodeProperties[] = [];
 

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Publish',
 				value: 'publish',
 				action: 'Publish photos',
-				description: "Publish a carousel of 1 to 35 photos from URLs, directly or as a draft",
+				description: 'Publish a carousel of 1 to 35 photos from URLs, directly or as a draft',
 			},
 		],
 		default: 'publish',

@@ -1,20 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { queryCreatorInfo } from '../../helpers/creatorInfo';
-import { checkAgainstCreator, checkDirectPostInput } from '../../helpers/directPost';
-import type { DirectPostOptions } from '../../helpers/directPost';
-import { sendPublishInit } from '../../helpers/publishInit';
-import { publishOutput, waitForFinalStatus, waitOptionsFrom } from '../../helpers/status';
-import type { WaitOptions, WaitParameters } from '../../helpers/status';
-import { checkOneOf, checkTextLength, POST_MODES } from '../../helpers/validation';
-import type { PostMode } from '../../helpers/validation';
-import { failedAfterInit } from '../../transport/errors';
+import { queryCreatorInfo } from '../../../shared/api/creatorInfo';
+import { PUBLISH_PATHS, sendPublishInit } from '../../../shared/api/publish';
+import { waitForFinalStatus } from '../../../shared/api/status';
+import { failedAfterInit } from '../../../shared/errors/nodeErrors';
+import { checkAgainstCreator } from '../../input/directPost';
 import { privacyLevelProperty, waitProperties } from '../common.descriptions';
-import { checkCoverIndex, checkPhotoUrls, listPhotoUrls, MAX_PHOTOS } from './photoUrls';
-
-const TITLE_MAX_UNITS = 90;
-const DESCRIPTION_MAX_UNITS = 4000;
+import { publishOutput } from '../publishOutput';
+import { DESCRIPTION_MAX_UNITS, MAX_PHOTOS, readPhotoPost, TITLE_MAX_UNITS } from './publish.input';
+import type { PhotoPost } from './publish.input';
 
 /** Options that only a direct post sends (TikTok's photo API: DIRECT_POST only). */
 const directPostOnly = { displayOptions: { show: { '/postMode': ['directPost'] } } };
@@ -28,13 +23,13 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Direct Post',
 				value: 'directPost',
-				description: 'Publish the photos on the creator\'s profile',
+				description: "Publish the photos on the creator's profile",
 			},
 			{
 				name: 'Draft (Creator Inbox)',
 				value: 'draft',
 				description:
-					'Send the photos to the creator\'s TikTok inbox; the creator finishes and posts them in the TikTok app (version 31.8 or later)',
+					"Send the photos to the creator's TikTok inbox; the creator finishes and posts them in the TikTok app (version 31.8 or later)",
 			},
 		],
 		default: 'directPost',
@@ -85,14 +80,16 @@ const properties: INodeProperties[] = [
 				name: 'isAigc',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to label the post as AI-generated ("Creator labeled as AI-generated")',
+				description:
+					'Whether to label the post as AI-generated ("Creator labeled as AI-generated")',
 			},
 			{
 				displayName: 'Auto Add Music',
 				name: 'autoAddMusic',
 				type: 'boolean',
 				default: false,
-				description: 'Whether TikTok adds recommended music to the photos; the creator can change it later',
+				description:
+					'Whether TikTok adds recommended music to the photos; the creator can change it later',
 				...directPostOnly,
 			},
 			{
@@ -127,24 +124,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['photo'], operation: ['publish'] } }, properties);
-
-interface PhotoOptions extends DirectPostOptions, WaitParameters {
-	autoAddMusic?: boolean;
-	isAigc?: boolean;
-}
-
-interface PhotoPost {
-	postMode: PostMode;
-	urls: string[];
-	coverIndex: number;
-	title: string;
-	description: string;
-	/** Direct posts only */
-	privacyLevel: string;
-	options: PhotoOptions;
-	wait?: WaitOptions;
-}
+export const description = updateDisplayOptions(
+	{ show: { resource: ['photo'], operation: ['publish'] } },
+	properties,
+);
 
 /**
  * Publish Photos: validates everything it can, asks for creator info before a direct post (TikTok's
@@ -152,40 +135,37 @@ interface PhotoPost {
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const post = readPhotoPost.call(this, itemIndex);
-	const body = post.postMode === 'directPost' ? await directPostBody.call(this, post, itemIndex) : draftBody(post);
-	const { publishId } = await sendPublishInit.call(this, itemIndex, '/v2/post/publish/content/init/', body);
-	const accepted = { publishId, postMode: post.postMode, source: 'url' as const, uploadedBytes: null };
+	const body =
+		post.postMode === 'directPost' ? await directPostBody.call(this, post) : draftBody(post);
+	const { publishId } = await sendPublishInit.call(
+		this,
+		itemIndex,
+		PUBLISH_PATHS.content,
+		body,
+		'pull',
+	);
+	const accepted = {
+		publishId,
+		postMode: post.postMode,
+		source: 'url' as const,
+		uploadedBytes: null,
+	};
 	try {
-		const waited = post.wait ? await waitForFinalStatus.call(this, publishId, post.wait) : undefined;
+		const waited = post.wait
+			? await waitForFinalStatus.call(this, publishId, post.wait)
+			: undefined;
 		return publishOutput(accepted, waited);
 	} catch (error) {
 		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}
 }
 
-/** The item's parameters, checked before any request. */
-function readPhotoPost(this: IExecuteFunctions, itemIndex: number): PhotoPost {
-	const node = this.getNode();
-	const postMode = checkOneOf(node, itemIndex, 'Post Mode', this.getNodeParameter('postMode', itemIndex, 'directPost'), POST_MODES);
-	const urls = listPhotoUrls(node, itemIndex, this.getNodeParameter('photoUrls', itemIndex, []));
-	checkPhotoUrls(node, itemIndex, urls);
-	const coverIndex = Number(this.getNodeParameter('photoCoverIndex', itemIndex, 0));
-	checkCoverIndex(node, itemIndex, coverIndex, urls.length);
-	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '');
-	checkTextLength(node, itemIndex, 'Title', title, TITLE_MAX_UNITS);
-	const text = String(this.getNodeParameter('description', itemIndex, '') ?? '');
-	checkTextLength(node, itemIndex, 'Description', text, DESCRIPTION_MAX_UNITS);
-	const options = this.getNodeParameter('options', itemIndex, {}) as PhotoOptions;
-	const privacyLevel = postMode === 'directPost' ? String(this.getNodeParameter('privacyLevel', itemIndex, '') ?? '').trim() : '';
-	if (postMode === 'directPost') checkDirectPostInput(node, itemIndex, privacyLevel, options);
-	const wait = waitOptionsFrom(node, itemIndex, options);
-	return { postMode, urls, coverIndex, title, description: text, privacyLevel, options, wait };
-}
-
 /** A direct post: creator info first, as TikTok's guidelines require; photos only have comments to allow. */
-async function directPostBody(this: IExecuteFunctions, post: PhotoPost, itemIndex: number): Promise<IDataObject> {
-	const creator = await queryCreatorInfo.call(this, itemIndex);
-	const interactions = checkAgainstCreator(this.getNode(), itemIndex, creator, post.privacyLevel, post.options, ['comment']);
+async function directPostBody(this: IExecuteFunctions, post: PhotoPost): Promise<IDataObject> {
+	const creator = await queryCreatorInfo.call(this, post.check.itemIndex);
+	const interactions = checkAgainstCreator(post.check, creator, post.privacyLevel, post.options, [
+		'comment',
+	]);
 	return photoInitBody(post, 'DIRECT_POST', {
 		privacy_level: post.privacyLevel,
 		...interactions,
@@ -204,7 +184,11 @@ function draftBody(post: PhotoPost): IDataObject {
 	return photoInitBody(post, 'MEDIA_UPLOAD', {});
 }
 
-function photoInitBody(post: PhotoPost, mode: 'DIRECT_POST' | 'MEDIA_UPLOAD', postInfo: IDataObject): IDataObject {
+function photoInitBody(
+	post: PhotoPost,
+	mode: 'DIRECT_POST' | 'MEDIA_UPLOAD',
+	postInfo: IDataObject,
+): IDataObject {
 	return {
 		media_type: 'PHOTO',
 		post_mode: mode,

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Status',
 				value: 'getStatus',
 				action: 'Get post status',
-				description: "Get the status of a post by its publish ID, once or waiting until it is final",
+				description:
+					'Get the status of a post by its publish ID, once or waiting until it is final',
 			},
 		],
 		default: 'getStatus',

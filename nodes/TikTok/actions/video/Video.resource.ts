@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Publish',
 				value: 'publish',
 				action: 'Publish a video',
-				description: "Publish a video from binary data or a URL, directly or as a draft in the creator's TikTok inbox",
+				description:
+					"Publish a video from binary data or a URL, directly or as a draft in the creator's TikTok inbox",
 			},
 		],
 		default: 'publish',

@@ -1,31 +1,22 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readBinaryVideo } from '../../helpers/binaryVideo';
-import type { BinaryVideo } from '../../helpers/binaryVideo';
-import { queryCreatorInfo } from '../../helpers/creatorInfo';
-import { checkAgainstCreator } from '../../helpers/directPost';
-import { sendPublishInit } from '../../helpers/publishInit';
-import { publishOutput, waitForFinalStatus } from '../../helpers/status';
-import { invalidField } from '../../helpers/validation';
-import { failedAfterInit, tikTokOperationError } from '../../transport/errors';
-import { DEFAULT_CHUNK_SIZE_MB, planChunks, uploadChunks } from '../../transport/upload';
-import type { ChunkPlan, UploadResult } from '../../transport/upload';
+import { PUBLISH_PATHS, sendPublishInit } from '../../../shared/api/publish';
+import { waitForFinalStatus } from '../../../shared/api/status';
+import { failedAfterInit, tikTokOperationError } from '../../../shared/errors/nodeErrors';
+import { DEFAULT_CHUNK_SIZE_MB, uploadChunks } from '../../upload';
+import type { UploadResult } from '../../upload';
 import { privacyLevelProperty, waitProperties } from '../common.descriptions';
-import { MAX_CAPTION_UNITS, readVideoPublishInput } from './publishInput';
-import type { VideoPublishInput } from './publishInput';
+import { publishOutput } from '../publishOutput';
+import { MAX_CAPTION_UNITS, readVideoPublishInput } from './publish.input';
+import { readMedia, videoInitBody } from './publish.request';
+import type { Media } from './publish.request';
 
-const INIT_PATHS = {
-	directPost: '/v2/post/publish/video/init/',
-	draft: '/v2/post/publish/inbox/video/init/',
-};
+const INIT_PATHS = { directPost: PUBLISH_PATHS.videoDirectPost, draft: PUBLISH_PATHS.videoDraft };
 
-/** TikTok's API takes videos of at most 10 minutes through the inbox (the creator may trim in the app). */
-const MAX_DRAFT_DURATION_SEC = 600;
-
-const show = { resource: ['video'], operation: ['publish'] };
 const directPostOnly = { '/postMode': ['directPost'] };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Post Mode',
 		name: 'postMode',
@@ -41,11 +32,10 @@ export const description: INodeProperties[] = [
 				name: 'Draft (Creator Inbox)',
 				value: 'draft',
 				description:
-					'Send the video to the creator\'s TikTok inbox; they add the caption and post it in the TikTok app (scope video.upload)',
+					"Send the video to the creator's TikTok inbox; they add the caption and post it in the TikTok app (scope video.upload)",
 			},
 		],
 		default: 'directPost',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Source',
@@ -56,16 +46,17 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Binary Data',
 				value: 'binary',
-				description: 'A video from an earlier node (for example Read/Write Files from Disk or HTTP Request), uploaded in chunks',
+				description:
+					'A video from an earlier node (for example Read/Write Files from Disk or HTTP Request), uploaded in chunks',
 			},
 			{
 				name: 'URL',
 				value: 'url',
-				description: 'An https URL on a domain or URL prefix verified for your TikTok app; TikTok downloads it',
+				description:
+					'An https URL on a domain or URL prefix verified for your TikTok app; TikTok downloads it',
 			},
 		],
 		default: 'binary',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -74,7 +65,7 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the input binary field holding the video (MP4, MOV or WebM, up to 4 GB)',
-		displayOptions: { show: { ...show, source: ['binary'] } },
+		displayOptions: { show: { source: ['binary'] } },
 	},
 	{
 		displayName: 'Video URL',
@@ -85,7 +76,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'https://media.example.com/videos/clip.mp4',
 		description:
 			'Public https URL of the video, without redirects, on a domain or URL prefix verified for your app at developers.tiktok.com (URL properties)',
-		displayOptions: { show: { ...show, source: ['url'] } },
+		displayOptions: { show: { source: ['url'] } },
 	},
 	{
 		displayName: 'Title',
@@ -94,7 +85,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		description: `Caption of the post, up to ${MAX_CAPTION_UNITS} characters; #hashtags and @mentions are recognised`,
-		displayOptions: { show: { ...show, postMode: ['directPost'] } },
+		displayOptions: { show: { postMode: ['directPost'] } },
 	},
 	privacyLevelProperty('video'),
 	{
@@ -103,7 +94,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'AI-Generated Content',
@@ -129,7 +119,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { minValue: 5, maxValue: 64 },
 				default: DEFAULT_CHUNK_SIZE_MB,
 				description:
-					'Largest upload request, in MB of 1,000,000 bytes (5 to 64); the video is cut into equal chunks up to this size. Larger chunks mean fewer requests; memory does not grow with them, as the bytes stream from n8n\'s binary data. 5 is sent as 5,242,880 bytes, the smallest size TikTok accepts under both readings of MB.',
+					"Largest upload request, in MB of 1,000,000 bytes (5 to 64); the video is cut into equal chunks up to this size. Larger chunks mean fewer requests; memory does not grow with them, as the bytes stream from n8n's binary data. 5 is sent as 5,242,880 bytes, the smallest size TikTok accepts under both readings of MB.",
 				displayOptions: { show: { '/source': ['binary'] } },
 			},
 			{
@@ -138,7 +128,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'Time of the frame used as the cover, in milliseconds from the start; by default the first frame',
+				description:
+					'Time of the frame used as the cover, in milliseconds from the start; by default the first frame',
 				displayOptions: { show: directPostOnly },
 			},
 			{
@@ -171,14 +162,18 @@ export const description: INodeProperties[] = [
 				name: 'brandOrganicToggle',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the video promotes your own business; TikTok labels it "Promotional content"',
+				description:
+					'Whether the video promotes your own business; TikTok labels it "Promotional content"',
 				displayOptions: { show: directPostOnly },
 			},
 		],
 	},
 ];
 
-type Media = { kind: 'binary'; video: BinaryVideo; plan: ChunkPlan } | { kind: 'url'; url: string };
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['publish'] } },
+	properties,
+);
 
 /**
  * Publish Video: validate everything that needs no request, check the account (direct posts), send ONE
@@ -187,82 +182,32 @@ type Media = { kind: 'binary'; video: BinaryVideo; plan: ChunkPlan } | { kind: '
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const input = readVideoPublishInput.call(this, itemIndex);
-	const media = await readMedia.call(this, itemIndex, input);
-	const body = await buildInitBody.call(this, itemIndex, input, media);
-	const { publishId, uploadUrl } = await sendPublishInit.call(this, itemIndex, INIT_PATHS[input.postMode], body);
+	const media = await readMedia.call(this, input);
+	const body = await videoInitBody.call(this, input, media);
+	const transfer = media.kind === 'binary' ? 'upload' : 'pull';
+	const init = await sendPublishInit.call(
+		this,
+		itemIndex,
+		INIT_PATHS[input.postMode],
+		body,
+		transfer,
+	);
+	const { publishId } = init;
 	try {
-		const upload = media.kind === 'binary' ? await uploadVideo.call(this, itemIndex, media, uploadUrl) : undefined;
-		const waited = input.wait ? await waitForFinalStatus.call(this, publishId, input.wait) : undefined;
-		const accepted = { publishId, postMode: input.postMode, source: input.source, uploadedBytes: upload?.bytes ?? null };
+		let upload: UploadResult | undefined;
+		if (media.kind === 'binary') {
+			upload = await uploadVideo.call(this, itemIndex, media, init.uploadUrl);
+			await init.claim.uploaded();
+		}
+		const waited = input.wait
+			? await waitForFinalStatus.call(this, publishId, input.wait)
+			: undefined;
+		const uploadedBytes = upload?.bytes ?? null;
+		const accepted = { publishId, postMode: input.postMode, source: input.source, uploadedBytes };
 		return { ...publishOutput(accepted, waited), ...(upload && { upload: { ...upload } }) };
 	} catch (error) {
 		throw failedAfterInit(this.getNode(), error, publishId, itemIndex);
 	}
-}
-
-async function readMedia(this: IExecuteFunctions, itemIndex: number, input: VideoPublishInput): Promise<Media> {
-	if (input.source === 'url') return { kind: 'url', url: input.videoUrl };
-	const video = await readBinaryVideo.call(this, itemIndex, input.binaryPropertyName);
-	return { kind: 'binary', video, plan: planChunks(video.size, input.preferredChunkSize) };
-}
-
-/** Creator checks (direct posts, as TikTok's guidelines require) and the init request's body. */
-async function buildInitBody(this: IExecuteFunctions, itemIndex: number, input: VideoPublishInput, media: Media): Promise<IDataObject> {
-	const node = this.getNode();
-	const durationSec = media.kind === 'binary' ? media.video.durationSec : null;
-	const sourceInfo =
-		media.kind === 'url'
-			? { source: 'PULL_FROM_URL', video_url: media.url }
-			: { source: 'FILE_UPLOAD', video_size: media.plan.videoSize, chunk_size: media.plan.chunkSize, total_chunk_count: media.plan.totalChunkCount };
-	if (input.postMode === 'draft') {
-		// The inbox endpoint takes source_info only, and needs just video.upload (creator info needs video.publish)
-		checkDuration(node, itemIndex, durationSec, MAX_DRAFT_DURATION_SEC, 'TikTok\'s API accepts drafts');
-		return { source_info: sourceInfo };
-	}
-	const creator = await queryCreatorInfo.call(this, itemIndex);
-	const interactions = checkAgainstCreator(node, itemIndex, creator, input.privacyLevel, input.options, ['comment', 'duet', 'stitch']);
-	const account = creator.info.nickname ? `the account "${creator.info.nickname}" may post` : 'the account may post';
-	checkDuration(node, itemIndex, durationSec, creator.info.maxVideoPostDurationSec, account);
-	checkCover(node, itemIndex, input.options.videoCoverTimestampMs, durationSec);
-	const { options } = input;
-	return {
-		post_info: {
-			privacy_level: input.privacyLevel,
-			...(input.title.trim() !== '' && { title: input.title }),
-			...interactions,
-			...(options.videoCoverTimestampMs !== undefined && { video_cover_timestamp_ms: options.videoCoverTimestampMs }),
-			brand_content_toggle: options.brandContentToggle === true,
-			brand_organic_toggle: options.brandOrganicToggle === true,
-			is_aigc: options.isAigc === true,
-		},
-		source_info: sourceInfo,
-	};
-}
-
-function checkDuration(node: INode, itemIndex: number, durationSec: number | null, maxSec: number | null, who: string): void {
-	if (durationSec === null || maxSec === null || durationSec <= maxSec) return;
-	throw invalidField(
-		node,
-		itemIndex,
-		'Input Binary Field',
-		`the video lasts ${formatSeconds(durationSec)} and ${who} at most ${formatSeconds(maxSec)}`,
-		`Trim the video to ${formatSeconds(maxSec)} or less, for example with FFmpeg, then publish again.`,
-	);
-}
-
-function checkCover(node: INode, itemIndex: number, coverMs: number | undefined, durationSec: number | null): void {
-	if (coverMs === undefined || durationSec === null || coverMs <= durationSec * 1000) return;
-	throw invalidField(
-		node,
-		itemIndex,
-		'Cover Timestamp (Ms)',
-		`${coverMs} ms is after the end of the video (${Math.floor(durationSec * 1000)} ms)`,
-		'Pick a time within the video, or remove the option to use the first frame.',
-	);
-}
-
-function formatSeconds(seconds: number): string {
-	return `${Math.round(seconds * 10) / 10} seconds`;
 }
 
 async function uploadVideo(
@@ -272,13 +217,19 @@ async function uploadVideo(
 	uploadUrl: string | undefined,
 ): Promise<UploadResult> {
 	if (!uploadUrl) {
-		throw tikTokOperationError(this.getNode(), 'TikTok accepted the upload but returned no upload URL', 'Publish again; report it if it persists.', { code: 'missing_upload_url' }, itemIndex);
+		throw tikTokOperationError(
+			this.getNode(),
+			'TikTok accepted the upload but returned no upload URL',
+			'Publish again; report it if it persists.',
+			{ code: 'missing_upload_url' },
+			itemIndex,
+		);
 	}
 	return await uploadChunks.call(this, {
 		uploadUrl,
 		plan: media.plan,
 		contentType: media.video.contentType,
-		openSource: media.video.open,
+		source: media.video.openSource(),
 		itemIndex,
 	});
 }

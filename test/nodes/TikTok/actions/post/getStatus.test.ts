@@ -2,7 +2,7 @@
  * Get Status through n8n-core's real WorkflowExecute against the TikTok emulator: exact 19-digit post ids,
  * bounded waiting (complete, failed, timed out, 429 during the wait), publish ID checks, continue-on-fail.
  */
-import { describePublishId } from '../../../../../nodes/TikTok/actions/post/getStatus.operation';
+import { describePublishId } from '../../../../../nodes/TikTok/actions/post/getStatus.input';
 import { logger, runNode } from '../../../../harness';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 

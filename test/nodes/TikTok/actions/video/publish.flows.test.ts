@@ -5,7 +5,7 @@
 import { runPublish, sampleFile, startTestEmulator, uploadTokenOf, visibleText } from './publishKit';
 import type { SampleFile } from './publishKit';
 import type { TikTokEmulator } from '../../../../emulator';
-import { planChunks } from '../../../../../nodes/TikTok/transport/upload';
+import { planChunks } from '../../../../../nodes/TikTok/upload';
 
 let emu: TikTokEmulator;
 /** 16 MB: three chunks at Chunk Size (MB) 5 */
@@ -32,7 +32,7 @@ function newestPublishId(): string {
 }
 
 describe('direct post from binary data', () => {
-	test('creator info, then ONE init with the post info, then the chunks; the output of design.md', async () => {
+	test('creator info, then ONE init with the post info, then the chunks; the documented output', async () => {
 		const requestsBefore = emu.requests.length;
 		const result = await runPublish(emu, {
 			file: clip,

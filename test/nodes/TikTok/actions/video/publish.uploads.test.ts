@@ -7,7 +7,7 @@ import type { SampleFile } from './publishKit';
 import { checkChunkPlan } from '../../../../emulator';
 import type { TikTokEmulator } from '../../../../emulator';
 import { describeEachBinaryMode } from '../../../../harness';
-import { DEFAULT_CHUNK_SIZE_MB, planChunks } from '../../../../../nodes/TikTok/transport/upload';
+import { DEFAULT_CHUNK_SIZE_MB, planChunks } from '../../../../../nodes/TikTok/upload';
 
 const MIN = 5 * 1024 * 1024;
 const DEFAULT = DEFAULT_CHUNK_SIZE_MB * 1_000_000;
