@@ -67,10 +67,17 @@ export class TikTokOAuth2Api implements ICredentialType {
 			type: 'multiOptions',
 			options: [
 				{
-					name: 'user.info.profile (Username, for Post Links in the TikTok Trigger)',
+					name: 'user.info.profile (Username, Bio, Verified; Post Links)',
 					value: 'user.info.profile',
 				},
-				{ name: 'video.list (TikTok Polling Trigger)', value: 'video.list' },
+				{
+					name: 'user.info.stats (Follower, Following, Likes and Video Counts)',
+					value: 'user.info.stats',
+				},
+				{
+					name: 'video.list (Get Many Videos, Get Videos by ID, Find Post, Polling Trigger)',
+					value: 'video.list',
+				},
 			],
 			default: [],
 			description:

@@ -86,7 +86,7 @@ export class TikTokRefreshTokenApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				"Paste either a Refresh Token or a one-time Authorization Code (with its Redirect URI). The package README shows how to get a code from TikTok's authorize page in a browser.",
+				"Paste either a Refresh Token or a one-time Authorization Code (with its Redirect URI). The package README shows how to get a code from TikTok's authorize page in a browser. The scopes are the ones in that page's URL: add video.list, user.info.profile or user.info.stats there for the read operations.",
 			name: 'notice',
 			type: 'notice',
 			default: '',

@@ -2,10 +2,15 @@
  * Upload benchmark (not a test): the real node against a raw client, same bytes, same chunks, same emulator.
  *
  *   node -r ts-node/register/transpile-only scripts/bench.ts [--sizes 100MB,1GB] [--chunks 8MiB,16MiB,32MiB,64MB] [--with-4gb] [--repeat N]
+ *        [--legs binary,url] [--url-chunks 64MB]
  *
  * The emulator runs in its own process (its SHA-256 of every byte stays out of the node's numbers). Every
  * measurement runs in a fresh child process: the node through the harness (n8n-core's WorkflowExecute,
  * filesystem binary mode), the baseline with node:http and one reused buffer. Prints one table.
+ *
+ * The URL leg (Source "URL (Uploaded by This Node)") serves generated media from the media server CLI in a process
+ * of its own and measures the node (ranged GETs streamed into the PUTs, through n8n's HTTP helper) against a
+ * raw pipeline: node:http keep-alive clients piping each chunk's ranged GET into its PUT. Prints a second table.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,15 +20,28 @@ import { join } from 'node:path';
 import { EmulatorProcess } from './e2e/emulator';
 import { run, tail } from './e2e/processes';
 import type { RunArgs } from './bench/peakRss';
+import { MediaServerProcess } from './bench/mediaServer';
+import type { UrlRunArgs } from './bench/mediaServer';
 import { writeSampleMp4 } from '../test/fixtures/sampleVideo';
 
 const REPO = join(__dirname, '..');
-const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+	B: 1,
+	KB: 1e3,
+	MB: 1e6,
+	GB: 1e9,
+	KIB: 1024,
+	MIB: 1024 ** 2,
+	GIB: 1024 ** 3,
+};
 
 interface Options {
 	sizes: number[];
 	chunks: number[];
 	repeat: number;
+	legs: string[];
+	/** Chunk sizes of the URL leg (default: the node's default chunk size) */
+	urlChunks: number[];
 }
 
 function parseSize(text: string): number {
@@ -34,13 +52,21 @@ function parseSize(text: string): number {
 }
 
 function parseArgs(argv: string[]): Options {
-	const options: Options = { sizes: [100e6, 1e9], chunks: [8, 16, 32].map((m) => m * 1024 ** 2).concat(64e6), repeat: 1 };
+	const options: Options = {
+		sizes: [100e6, 1e9],
+		chunks: [8, 16, 32].map((m) => m * 1024 ** 2).concat(64e6),
+		repeat: 1,
+		legs: ['binary', 'url'],
+		urlChunks: [64e6],
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const next = () => argv[++i] ?? '';
 		if (argv[i] === '--sizes') options.sizes = next().split(',').map(parseSize);
 		else if (argv[i] === '--chunks') options.chunks = next().split(',').map(parseSize);
 		else if (argv[i] === '--with-4gb') options.sizes.push(4e9);
 		else if (argv[i] === '--repeat') options.repeat = Number(next());
+		else if (argv[i] === '--legs') options.legs = next().split(',');
+		else if (argv[i] === '--url-chunks') options.urlChunks = next().split(',').map(parseSize);
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
 	return options;
@@ -56,12 +82,31 @@ interface Measurement {
 }
 
 /** One measurement in a fresh child process; a child that hangs (seen once on a loaded machine) is killed and run again. */
-async function measure(script: 'nodeRun' | 'rawRun', args: RunArgs, timeoutMs: number, attempts = 2): Promise<Measurement> {
-	const result = await run(script, process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'bench', `${script}.ts`), JSON.stringify(args)], {
-		cwd: REPO,
-		env: { ...process.env, TS_NODE_PROJECT: join(REPO, 'tsconfig.test.json'), N8N_LOG_LEVEL: 'warn' },
-		timeoutMs,
-	});
+async function measure(
+	script: 'nodeRun' | 'rawRun' | 'nodeUrlRun' | 'rawUrlRun',
+	args: RunArgs | UrlRunArgs,
+	timeoutMs: number,
+	attempts = 2,
+): Promise<Measurement> {
+	const result = await run(
+		script,
+		process.execPath,
+		[
+			'-r',
+			'ts-node/register/transpile-only',
+			join(__dirname, 'bench', `${script}.ts`),
+			JSON.stringify(args),
+		],
+		{
+			cwd: REPO,
+			env: {
+				...process.env,
+				TS_NODE_PROJECT: join(REPO, 'tsconfig.test.json'),
+				N8N_LOG_LEVEL: 'warn',
+			},
+			timeoutMs,
+		},
+	);
 	const last = result.stdout.trim().split('\n').pop() ?? '';
 	try {
 		if (result.timedOut) throw new Error(`no result within ${timeoutMs / 1000} s`);
@@ -125,7 +170,23 @@ function sizeLabel(bytes: number): string {
 }
 
 function printTable(rows: Row[]): void {
-	const header = ['size', 'chunk', 'n', 'runs', 'node s', 'baseline s', 'ratio', 'node MB/s', 'CPU s node/base', 'node peak RSS', 'idle RSS', 'peak - idle', '< 2x chunk?', 'baseline peak', 'TCP node/base'];
+	const header = [
+		'size',
+		'chunk',
+		'n',
+		'runs',
+		'node s',
+		'baseline s',
+		'ratio',
+		'node MB/s',
+		'CPU s node/base',
+		'node peak RSS',
+		'idle RSS',
+		'peak - idle',
+		'< 2x chunk?',
+		'baseline peak',
+		'TCP node/base',
+	];
 	const lines = rows.map((r) => {
 		const extra = r.nodePeak - r.idlePeak;
 		return [
@@ -141,7 +202,9 @@ function printTable(rows: Row[]): void {
 			mib(r.nodePeak),
 			mib(r.idlePeak),
 			mib(extra),
-			extra < 2 * r.chunkSize ? `yes (${(extra / r.chunkSize).toFixed(2)}x)` : `NO (${(extra / r.chunkSize).toFixed(2)}x)`,
+			extra < 2 * r.chunkSize
+				? `yes (${(extra / r.chunkSize).toFixed(2)}x)`
+				: `NO (${(extra / r.chunkSize).toFixed(2)}x)`,
 			mib(r.baselinePeak),
 			`${r.nodeConnections}/${r.baselineConnections}`,
 		];
@@ -157,33 +220,72 @@ async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const dir = await mkdtemp(join(tmpdir(), 'tiktok-bench-'));
 	const emulator = await EmulatorProcess.start({
-		args: ['--port', '0', '--upload-port', '0', '--settings', JSON.stringify({ pendingShareCap: 1e9, rateLimits: { inboxInit: null }, uploadBodyTimeoutMs: 120_000 })],
+		args: [
+			'--port',
+			'0',
+			'--upload-port',
+			'0',
+			'--settings',
+			JSON.stringify({
+				pendingShareCap: 1e9,
+				rateLimits: { inboxInit: null },
+				uploadBodyTimeoutMs: 120_000,
+			}),
+		],
 	});
 	try {
 		const runArgs = async (filePath: string, chunkSize: number): Promise<RunArgs> => {
-			const tokens = await emulator.post<{ access_token: string; refresh_token: string }>('tokens', {});
-			return { filePath, chunkSize, baseUrl: emulator.baseUrl, clientKey: emulator.info.clientKey, clientSecret: emulator.info.clientSecret, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+			const tokens = await emulator.post<{ access_token: string; refresh_token: string }>(
+				'tokens',
+				{},
+			);
+			return {
+				filePath,
+				chunkSize,
+				baseUrl: emulator.baseUrl,
+				clientKey: emulator.info.clientKey,
+				clientSecret: emulator.info.clientSecret,
+				accessToken: tokens.access_token,
+				refreshToken: tokens.refresh_token,
+			};
 		};
-		const connections = async () => (await emulator.get<{ connectionCount: { upload: number } }>('summary')).connectionCount.upload;
+		const connections = async () =>
+			(await emulator.get<{ connectionCount: { upload: number } }>('summary')).connectionCount
+				.upload;
 		const checkUpload = async (m: Measurement, sha256: string, what: string) => {
-			const upload = await emulator.get<{ sha256: string; complete: boolean }>(`uploads/${encodeURIComponent(m.publishId!)}`);
-			if (!upload.complete || upload.sha256 !== sha256) throw new Error(`${what}: the emulator did not receive the file byte-exact`);
+			const upload = await emulator.get<{ sha256: string; complete: boolean }>(
+				`uploads/${encodeURIComponent(m.publishId!)}`,
+			);
+			if (!upload.complete || upload.sha256 !== sha256)
+				throw new Error(`${what}: the emulator did not receive the file byte-exact`);
 		};
 
 		// Idle: the same process and workflow with a 1 MB video (one tiny chunk): what n8n + the harness cost
 		const idleFile = join(dir, 'idle.mp4');
 		await writeSampleMp4(idleFile, 1_000_000);
-		const idlePeak = (await measure('nodeRun', await runArgs(idleFile, options.chunks[0]), timeoutFor(0))).peakRssBytes;
+		const idlePeak = options.legs.includes('binary')
+			? (await measure('nodeRun', await runArgs(idleFile, options.chunks[0]), timeoutFor(0)))
+					.peakRssBytes
+			: 0;
 		console.error(`idle peak RSS ${mib(idlePeak)}`);
+		let urlIdlePeak = 0;
 
 		/** The node, then the baseline, on the same file and chunk size; each in a fresh process. */
-		const measurePair = async (file: string, sha256: string, size: number, chunkSize: number): Promise<Row> => {
+		const measurePair = async (
+			file: string,
+			sha256: string,
+			size: number,
+			chunkSize: number,
+			url?: string,
+		): Promise<Row> => {
+			const args = async () =>
+				url ? { ...(await runArgs('', chunkSize)), videoUrl: url } : await runArgs(file, chunkSize);
 			let before = await connections();
-			const node = await measure('nodeRun', await runArgs(file, chunkSize), timeoutFor(size));
+			const node = await measure(url ? 'nodeUrlRun' : 'nodeRun', await args(), timeoutFor(size));
 			const nodeConnections = (await connections()) - before;
 			await checkUpload(node, sha256, 'node');
 			before = await connections();
-			const baseline = await measure('rawRun', await runArgs(file, chunkSize), timeoutFor(size));
+			const baseline = await measure(url ? 'rawUrlRun' : 'rawRun', await args(), timeoutFor(size));
 			const baselineConnections = (await connections()) - before;
 			await checkUpload(baseline, sha256, 'baseline');
 			return {
@@ -195,7 +297,7 @@ async function main(): Promise<void> {
 				nodeCpuS: node.cpuMs / 1000,
 				baselineCpuS: baseline.cpuMs / 1000,
 				nodePeak: node.peakRssBytes,
-				idlePeak,
+				idlePeak: url ? urlIdlePeak : idlePeak,
 				baselinePeak: baseline.peakRssBytes,
 				nodeConnections,
 				baselineConnections,
@@ -204,7 +306,7 @@ async function main(): Promise<void> {
 		};
 
 		const rows: Row[] = [];
-		for (const size of options.sizes) {
+		for (const size of options.legs.includes('binary') ? options.sizes : []) {
 			const file = join(dir, `video-${size}.mp4`);
 			console.error(`writing ${sizeLabel(size)} sample...`);
 			const sha256 = await writeSampleMp4(file, size);
@@ -215,13 +317,55 @@ async function main(): Promise<void> {
 				for (let repeat = 0; repeat < options.repeat; repeat++) {
 					samples.push(await measurePair(file, sha256, size, chunkSize));
 					const last = samples[samples.length - 1];
-					console.error(`${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, baseline ${last.baselineS.toFixed(2)} s, node peak ${mib(last.nodePeak)}`);
+					console.error(
+						`${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, baseline ${last.baselineS.toFixed(2)} s, node peak ${mib(last.nodePeak)}`,
+					);
 				}
 				rows.push(medianRow(samples));
 			}
 			await rm(file, { force: true });
 		}
-		printTable(rows);
+		if (rows.length) printTable(rows);
+
+		if (options.legs.includes('url')) {
+			const media = await MediaServerProcess.start();
+			try {
+				// Idle: the same process and workflow publishing a 1 MB video from the media server
+				const idleUrl = await media.add('/idle.mp4', 1_000_000);
+				urlIdlePeak = (
+					await measure(
+						'nodeUrlRun',
+						{ ...(await runArgs('', options.urlChunks[0])), videoUrl: idleUrl },
+						timeoutFor(0),
+					)
+				).peakRssBytes;
+				console.error(`URL leg: idle peak RSS ${mib(urlIdlePeak)}`);
+				const urlRows: Row[] = [];
+				for (const size of options.sizes) {
+					const path = `/video-${size}.mp4`;
+					const url = await media.add(path, size);
+					const sha256 = await media.sha256(path);
+					for (const chunkSize of options.urlChunks) {
+						const samples: Row[] = [];
+						for (let repeat = 0; repeat < options.repeat; repeat++) {
+							samples.push(await measurePair('', sha256, size, chunkSize, url));
+							const last = samples[samples.length - 1];
+							console.error(
+								`URL ${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, raw ${last.baselineS.toFixed(2)} s, node peak ${mib(last.nodePeak)}`,
+							);
+						}
+						urlRows.push(medianRow(samples));
+					}
+					await media.remove(path);
+				}
+				console.log(
+					'\nURL leg (Source "URL (Uploaded by This Node)"; baseline: ranged GETs piped into PUTs, node:http keep-alive):',
+				);
+				printTable(urlRows);
+			} finally {
+				await media.stop();
+			}
+		}
 	} finally {
 		await emulator.stop();
 		await rm(dir, { recursive: true, force: true });

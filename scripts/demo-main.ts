@@ -65,8 +65,10 @@ function parseArgs(argv: string[]): Args | undefined {
 		else if (flag === '--video') args.video = value();
 		else throw new Error(`Unknown option ${flag}\n\n${HELP}`);
 	}
-	if (!Number.isInteger(args.size) || args.size < 1024) throw new Error('--size must be a whole number of bytes, at least 1024');
-	if (args.video && !args.real) throw new Error('--video is for --real runs; the emulator demo generates its own sample');
+	if (!Number.isInteger(args.size) || args.size < 1024)
+		throw new Error('--size must be a whole number of bytes, at least 1024');
+	if (args.video && !args.real)
+		throw new Error('--video is for --real runs; the emulator demo generates its own sample');
 	return args;
 }
 
@@ -102,19 +104,30 @@ export async function main(argv: string[]): Promise<number> {
 	const realCredentialRow = args.real ? realCredential() : undefined;
 	if (args.video && !existsSync(args.video)) throw new Error(`--video: no file at ${args.video}`);
 
-	say(`n8n-nodes-tiktok-publisher demo: a real n8n with the package installed from its npm tarball, ${args.real ? 'publishing to the REAL TikTok API' : 'talking to the local TikTok API emulator'}`);
+	say(
+		`n8n-nodes-tiktok-publisher demo: a real n8n with the package installed from its npm tarball, ${args.real ? 'publishing to the REAL TikTok API' : 'talking to the local TikTok API emulator'}`,
+	);
 	let env: Environment | undefined;
 	try {
-		env = await step(`Preparing n8n (${args.line}; the first run installs it, a few minutes), building and installing the package`, async () =>
-			await setUpEnvironment({
-				line: args.line,
-				build: 'ifStale',
-				fileAccess: args.video ? [dirname(resolve(args.video))] : [],
-				emulator: !args.real,
-				// TikTok sets the public post id after moderation; the emulator skips that wait so the summary shows it
-				emulatorArgs: ['--port', '0', '--upload-port', '0', '--settings', JSON.stringify({ lifecycle: { moderationMs: 0 } })],
-				log: (m) => process.stdout.write(`\n  ${m}`),
-			}),
+		env = await step(
+			`Preparing n8n (${args.line}; the first run installs it, a few minutes), building and installing the package`,
+			async () =>
+				await setUpEnvironment({
+					line: args.line,
+					build: 'ifStale',
+					fileAccess: args.video ? [dirname(resolve(args.video))] : [],
+					emulator: !args.real,
+					// TikTok sets the public post id after moderation; the emulator skips that wait so the summary shows it
+					emulatorArgs: [
+						'--port',
+						'0',
+						'--upload-port',
+						'0',
+						'--settings',
+						JSON.stringify({ lifecycle: { moderationMs: 0 } }),
+					],
+					log: (m) => process.stdout.write(`\n  ${m}`),
+				}),
 		);
 		const { n8n } = env;
 		if (args.keep) process.env.E2E_KEEP = '1';
@@ -133,9 +146,12 @@ export async function main(argv: string[]): Promise<number> {
 			videoPath = args.video && resolve(args.video);
 			if (!videoPath) {
 				videoPath = join(env.dataDir, 'demo-sample.mp4');
-				await step(`Generating a ${args.size.toLocaleString('en-US')}-byte sample MP4`, async () => {
-					videoSha256 = await writeSampleMp4(videoPath!, args.size, { durationSec: 8 });
-				});
+				await step(
+					`Generating a ${args.size.toLocaleString('en-US')}-byte sample MP4`,
+					async () => {
+						videoSha256 = await writeSampleMp4(videoPath!, args.size, { durationSec: 8 });
+					},
+				);
 			}
 		}
 
@@ -151,7 +167,12 @@ export async function main(argv: string[]): Promise<number> {
 					// The emulator's default account is public; a real run sends a draft, which has no privacy level
 					privacyLevel: 'PUBLIC_TO_EVERYONE',
 					// 5 MB chunks, so even the small sample goes up in more than one request
-					options: { chunkSizeMb: 5, waitForCompletion: true, waitTimeoutSeconds: 300, pollIntervalSeconds: 2 },
+					options: {
+						chunkSizeMb: 5,
+						waitForCompletion: true,
+						waitTimeoutSeconds: 300,
+						pollIntervalSeconds: 2,
+					},
 				})
 			: template('workflows/creator-info.json', {
 					id: WORKFLOW_ID,
@@ -163,8 +184,9 @@ export async function main(argv: string[]): Promise<number> {
 		await step('Importing the example workflow', async () => await n8n.importWorkflows([workflow]));
 
 		const executeStarted = Date.now();
-		const result = await step(`Running it with \`n8n execute\` (${withVideo ? 'Read/Write Files → TikTok Publish Video, waiting for the status' : 'TikTok Get Creator Info'})`, async () =>
-			await n8n.execute(WORKFLOW_ID),
+		const result = await step(
+			`Running it with \`n8n execute\` (${withVideo ? 'Read/Write Files → TikTok Publish Video, waiting for the status' : 'TikTok Get Creator Info'})`,
+			async () => await n8n.execute(WORKFLOW_ID),
 		);
 		const runSeconds = seconds(executeStarted);
 		if (args.real) await saveRotatedRefreshToken(env);
@@ -172,7 +194,8 @@ export async function main(argv: string[]): Promise<number> {
 			const error = runError(result.run);
 			say(`\nThe workflow failed: ${error?.message ?? 'no error message'}`);
 			if (error?.description) say(`  ${error.description}`);
-			if (!result.run) say(`--- n8n output (tail) ---\n${tail(result.cli.stdout)}\n${tail(result.cli.stderr)}`);
+			if (!result.run)
+				say(`--- n8n output (tail) ---\n${tail(result.cli.stdout)}\n${tail(result.cli.stderr)}`);
 			return 1;
 		}
 
@@ -180,7 +203,9 @@ export async function main(argv: string[]): Promise<number> {
 		say('');
 		if (withVideo) await printVideoSummary(env, item, { videoSha256, runSeconds });
 		else printCreatorSummary(item, runSeconds, caps.videoPublish);
-		say(`  total       ${seconds()} (n8n ${env.install.spec.version}${env.install.installedInSeconds === undefined ? ', reused from the cache' : `, installed in ${env.install.installedInSeconds} s`})`);
+		say(
+			`  total       ${seconds()} (n8n ${env.install.spec.version}${env.install.installedInSeconds === undefined ? ', reused from the cache' : `, installed in ${env.install.installedInSeconds} s`})`,
+		);
 		return 0;
 	} finally {
 		if (env) await step('Stopping the emulator and cleaning up', async () => await env!.dispose());
@@ -197,7 +222,8 @@ const realCredentialFile = () => join(cacheRoot(), 'real-tiktok-credential.json'
 function realCredential(): object {
 	const need = (name: string) => {
 		const value = process.env[name];
-		if (!value) throw new Error(`--real needs ${name} in the environment (see npm run demo -- --help)`);
+		if (!value)
+			throw new Error(`--real needs ${name} in the environment (see npm run demo -- --help)`);
 		return value;
 	};
 	const saved = existsSync(realCredentialFile())
@@ -205,7 +231,10 @@ function realCredential(): object {
 		: {};
 	const code = process.env.TIKTOK_AUTH_CODE;
 	const refreshToken = code ? '' : process.env.TIKTOK_REFRESH_TOKEN || saved.refreshToken;
-	if (!code && !refreshToken) throw new Error('--real needs TIKTOK_REFRESH_TOKEN, or TIKTOK_AUTH_CODE with TIKTOK_REDIRECT_URI');
+	if (!code && !refreshToken)
+		throw new Error(
+			'--real needs TIKTOK_REFRESH_TOKEN, or TIKTOK_AUTH_CODE with TIKTOK_REDIRECT_URI',
+		);
 	return {
 		id: CREDENTIAL_ID,
 		name: 'TikTok (your account)',
@@ -227,19 +256,33 @@ async function saveRotatedRefreshToken(env: Environment): Promise<void> {
 	const { data } = await env.n8n.exportCredential(CREDENTIAL_ID);
 	if (typeof data.refreshToken !== 'string' || data.refreshToken === '') return;
 	mkdirSync(cacheRoot(), { recursive: true });
-	writeFileSync(realCredentialFile(), JSON.stringify({ refreshToken: data.refreshToken, savedAt: new Date().toISOString() }, null, 2));
+	writeFileSync(
+		realCredentialFile(),
+		JSON.stringify({ refreshToken: data.refreshToken, savedAt: new Date().toISOString() }, null, 2),
+	);
 	chmodSync(realCredentialFile(), 0o600);
-	say(`  (TikTok rotated the refresh token; the new one is in ${realCredentialFile()} for the next --real run)`);
+	say(
+		`  (TikTok rotated the refresh token; the new one is in ${realCredentialFile()} for the next --real run)`,
+	);
 }
 
-function printCreatorSummary(item: Record<string, unknown> | undefined, runSeconds: string, videoAvailable: boolean): void {
+function printCreatorSummary(
+	item: Record<string, unknown> | undefined,
+	runSeconds: string,
+	videoAvailable: boolean,
+): void {
 	say('TikTok Get Creator Info, run by n8n:');
 	say(`  account     ${String(item?.nickname ?? '?')} (@${String(item?.username ?? '?')})`);
-	say(`  can post    ${String(item?.canPost)}${item?.cannotPostMessage ? ` (${String(item.cannotPostMessage)})` : ''}`);
+	say(
+		`  can post    ${String(item?.canPost)}${item?.cannotPostMessage ? ` (${String(item.cannotPostMessage)})` : ''}`,
+	);
 	say(`  privacy     ${((item?.privacyLevelOptions as string[] | undefined) ?? []).join(', ')}`);
 	say(`  max length  ${String(item?.maxVideoPostDurationSec ?? '?')} s of video`);
 	say(`  time        ${runSeconds} for \`n8n execute\``);
-	if (!videoAvailable) say('  note        this build has no Publish Video yet; once it lands, the demo publishes a generated sample MP4 instead');
+	if (!videoAvailable)
+		say(
+			'  note        this build has no Publish Video yet; once it lands, the demo publishes a generated sample MP4 instead',
+		);
 }
 
 async function printVideoSummary(
@@ -254,18 +297,30 @@ async function printVideoSummary(
 	if (env.emulator) {
 		const a = await env.emulator.defaultAccount().catch(() => undefined);
 		account = a ? `${a.nickname} (@${a.username}) on the emulator` : '';
-		const received = await env.emulator.get<{ sha256: string; bytesReceived: number }>(`uploads/${encodeURIComponent(publishId)}/`).catch(() => undefined);
+		const received = await env.emulator
+			.get<{ sha256: string; bytesReceived: number }>(`uploads/${encodeURIComponent(publishId)}/`)
+			.catch(() => undefined);
 		if (received && videoSha256) {
-			verified = received.sha256 === videoSha256 ? ', byte-exact (sha256 checked by the emulator)' : ' — SHA-256 MISMATCH at the emulator';
+			verified =
+				received.sha256 === videoSha256
+					? ', byte-exact (sha256 checked by the emulator)'
+					: ' — SHA-256 MISMATCH at the emulator';
 		}
 	}
 	say('TikTok Publish Video, run by n8n:');
 	if (account) say(`  account     ${account}`);
 	say(`  publish id  ${publishId}`);
-	say(`  upload      ${Number(upload.bytes ?? item?.uploadedBytes ?? 0).toLocaleString('en-US')} bytes in ${String(upload.chunks ?? '?')} chunk(s)${verified}`);
-	say(`  status      ${String(item?.status ?? '?')}${item?.failReason ? ` (${String(item.failReason)})` : ''}`);
+	say(
+		`  upload      ${Number(upload.bytes ?? item?.uploadedBytes ?? 0).toLocaleString('en-US')} bytes in ${String(upload.chunks ?? '?')} chunk(s)${verified}`,
+	);
+	say(
+		`  status      ${String(item?.status ?? '?')}${item?.failReason ? ` (${String(item.failReason)})` : ''}`,
+	);
 	const postIds = ((item?.postIds as string[] | undefined) ?? []).join(', ');
-	const noPostId = item?.status === 'SEND_TO_USER_INBOX' ? '(a draft: the creator posts it from the TikTok inbox)' : '(none yet)';
+	const noPostId =
+		item?.status === 'SEND_TO_USER_INBOX'
+			? '(a draft: the creator posts it from the TikTok inbox)'
+			: '(none yet)';
 	say(`  post id     ${postIds || noPostId}`);
 	say(`  time        ${runSeconds} for \`n8n execute\``);
 }

@@ -25,7 +25,7 @@ function needsInstall() {
 }
 
 if (needsInstall()) {
-	process.stdout.write('Installing the project\'s dependencies (npm ci, about a minute)...\n');
+	process.stdout.write("Installing the project's dependencies (npm ci, about a minute)...\n");
 	// eslint-plugin-n8n-nodes-base's preinstall runs `npx only-allow pnpm`, which needs npx's "yes"
 	const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
 		cwd: root,
@@ -46,7 +46,12 @@ require('./demo-main.ts')
 	.main(process.argv.slice(2))
 	.then((code) => process.exit(code))
 	.catch((error) => {
-		const detail = process.env.DEBUG && error && error.stack ? error.stack : error && error.message ? error.message : error;
+		const detail =
+			process.env.DEBUG && error && error.stack
+				? error.stack
+				: error && error.message
+					? error.message
+					: error;
 		process.stderr.write(`\nDemo failed: ${detail}\n`);
 		process.exit(1);
 	});

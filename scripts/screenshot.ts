@@ -45,7 +45,10 @@ interface Locator {
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 }
 export interface Page {
-	goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle'; timeout?: number }): Promise<unknown>;
+	goto(
+		url: string,
+		options?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle'; timeout?: number },
+	): Promise<unknown>;
 	locator(selector: string): Locator;
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 	keyboard: { press(key: string): Promise<void> };
@@ -53,7 +56,11 @@ export interface Page {
 	on(event: 'pageerror', listener: (error: Error) => void): void;
 	on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
 	waitForTimeout(ms: number): Promise<void>;
-	screenshot(options: { path?: string; fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } }): Promise<Buffer>;
+	screenshot(options: {
+		path?: string;
+		fullPage?: boolean;
+		clip?: { x: number; y: number; width: number; height: number };
+	}): Promise<Buffer>;
 	evaluate<T>(fn: () => T): Promise<T>;
 	evaluate<T, A>(fn: (arg: A) => T, arg: A): Promise<T>;
 	emulateMedia(options: { colorScheme: 'light' | 'dark' }): Promise<void>;
@@ -94,12 +101,27 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 		const dir = join(cacheRoot(), `playwright-core-${PLAYWRIGHT_CORE}`);
 		const entry = join(dir, 'node_modules', 'playwright-core');
 		if (!existsSync(join(entry, 'package.json'))) {
-			process.stdout.write(`playwright-core is not a dependency of the project: installing ${PLAYWRIGHT_CORE} into ${dir}\n`);
+			process.stdout.write(
+				`playwright-core is not a dependency of the project: installing ${PLAYWRIGHT_CORE} into ${dir}\n`,
+			);
 			mkdirSync(dir, { recursive: true });
-			const result = await run('npm install playwright-core', 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `playwright-core@${PLAYWRIGHT_CORE}`], {
-				cwd: dir,
-				timeoutMs: 5 * 60_000,
-			});
+			const result = await run(
+				'npm install playwright-core',
+				'npm',
+				[
+					'install',
+					'--no-audit',
+					'--no-fund',
+					'--no-save',
+					'--prefix',
+					dir,
+					`playwright-core@${PLAYWRIGHT_CORE}`,
+				],
+				{
+					cwd: dir,
+					timeoutMs: 5 * 60_000,
+				},
+			);
 			if (result.code !== 0) throw new Error(describeFailure('Installing playwright-core', result));
 		}
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -130,11 +152,13 @@ function parseArgs(argv: string[]): Args {
 		else if (argv[i] === '--icons') args.icons = true;
 		else if (argv[i] === '--theme') {
 			const theme = next();
-			if (theme !== 'light' && theme !== 'dark') throw new Error(`--theme is light or dark, not ${theme}`);
+			if (theme !== 'light' && theme !== 'dark')
+				throw new Error(`--theme is light or dark, not ${theme}`);
 			args.theme = theme;
 		} else throw new Error(`Unknown option ${argv[i]}`);
 	}
-	if (args.icons && args.out && !args.theme) throw new Error('--icons takes --out only with --theme (one picture)');
+	if (args.icons && args.out && !args.theme)
+		throw new Error('--icons takes --out only with --theme (one picture)');
 	return args;
 }
 
@@ -145,12 +169,24 @@ const log = (message: string) => process.stdout.write(`${message}\n`);
  * loads from the connected account (the node's loadOptions, through the credential, against the emulator).
  */
 async function fillExample(page: Page): Promise<void> {
-	const title = page.locator('[data-test-id="parameter-input-title"] textarea, [data-test-id="parameter-input-title"] input').first();
+	const title = page
+		.locator(
+			'[data-test-id="parameter-input-title"] textarea, [data-test-id="parameter-input-title"] input',
+		)
+		.first();
 	await title.fill('Behind the scenes of our launch #n8n #automation', { timeout: 10_000 });
-	await page.locator('[data-test-id="parameter-input-privacyLevel"]').first().click({ timeout: 10_000 });
-	const everyone = page.locator('.el-select-dropdown__item').filter({ hasText: /Everyone/ }).first();
+	await page
+		.locator('[data-test-id="parameter-input-privacyLevel"]')
+		.first()
+		.click({ timeout: 10_000 });
+	const everyone = page
+		.locator('.el-select-dropdown__item')
+		.filter({ hasText: /Everyone/ })
+		.first();
 	await everyone.waitFor({ state: 'visible', timeout: 20_000 }).catch(() => {
-		throw new Error('The Privacy Level list did not load from the account (loadOptions getPrivacyLevels)');
+		throw new Error(
+			'The Privacy Level list did not load from the account (loadOptions getPrivacyLevels)',
+		);
 	});
 	await everyone.click();
 	// Blur the select (a click on the empty input panel) and leave no hover effects in the picture
@@ -161,7 +197,10 @@ async function fillExample(page: Page): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
 	const args = parseArgs(argv);
-	if (!existsSync(CHROMIUM_PATH)) throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM)`);
+	if (!existsSync(CHROMIUM_PATH))
+		throw new Error(
+			`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM)`,
+		);
 	const playwright = await loadPlaywright();
 
 	let env: Environment | undefined;
@@ -169,7 +208,11 @@ export async function main(argv: string[]): Promise<void> {
 	let page: Page | undefined;
 	const profile = mkdtempSync(join(tmpdir(), 'tiktok-screenshot-chromium-'));
 	try {
-		env = await setUpEnvironment({ line: args.line, emulatorArgs: ['--port', '0', '--upload-port', '0'], log: (m) => log(`[setup] ${m}`) });
+		env = await setUpEnvironment({
+			line: args.line,
+			emulatorArgs: ['--port', '0', '--upload-port', '0'],
+			log: (m) => log(`[setup] ${m}`),
+		});
 		const { info } = env.emulator!;
 		// A connected credential (on the emulator) so the panel shows what a user sees after "Connect"
 		const oAuth2 = { id: id16('ShotTikTok'), name: 'TikTok account' };
@@ -195,7 +238,10 @@ export async function main(argv: string[]): Promise<void> {
 
 		// A fresh profile folder (playwright passes it as --user-data-dir)
 		browser = await playwright.chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH_OPTIONS);
-		await browser.route('**/*', async (route) => await (isLoopback(route.request().url()) ? route.continue() : route.abort()));
+		await browser.route(
+			'**/*',
+			async (route) => await (isLoopback(route.request().url()) ? route.continue() : route.abort()),
+		);
 		await browser.addCookies([{ name: 'n8n-auth', value: cookie, url: baseUrl }]);
 		page = await browser.newPage();
 		const pageErrors: string[] = [];
@@ -203,50 +249,78 @@ export async function main(argv: string[]): Promise<void> {
 		page.on('console', (message) => {
 			const text = message.text();
 			// Requests to outside hosts are cut off above; their failures say nothing about the node
-			const offline = /Failed to load resource|net::ERR_|Failed to fetch dynamic banners|Can't connect to n8n/.test(text);
+			const offline =
+				/Failed to load resource|net::ERR_|Failed to fetch dynamic banners|Can't connect to n8n/.test(
+					text,
+				);
 			// Features of n8n's paid plans that the editor asks for on a saved workflow's page (AI assistant sessions)
 			const unlicensed = /Plan lacks license for this feature/.test(text);
-			if (message.type() === 'error' && !offline && !unlicensed) pageErrors.push(`console: ${text}`);
+			if (message.type() === 'error' && !offline && !unlicensed)
+				pageErrors.push(`console: ${text}`);
 		});
 
 		if (args.icons) {
 			const themes: Theme[] = args.theme ? [args.theme] : ['light', 'dark'];
-			const out = (theme: Theme) => (args.theme && args.out) || join(REPO_ROOT, 'docs', `icons-${theme}.png`);
+			const out = (theme: Theme) =>
+				(args.theme && args.out) || join(REPO_ROOT, 'docs', `icons-${theme}.png`);
 			await shootIcons(page, { baseUrl, packageName: PACKAGE_NAME, themes, out, log, pageErrors });
 			return;
 		}
 
 		if (args.theme) await useTheme(page, baseUrl, args.theme);
 		await page.goto(`${baseUrl}workflow/new`, { waitUntil: 'load', timeout: 120_000 });
-		const addFirstStep = page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]').first();
+		const addFirstStep = page
+			.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]')
+			.first();
 		await addFirstStep.waitFor({ state: 'visible', timeout: 120_000 });
 		await page.waitForTimeout(1000);
 		await addFirstStep.click();
 
-		const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+		const search = page
+			.locator(
+				'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+			)
+			.first();
 		await search.waitFor({ state: 'visible', timeout: 30_000 });
 		await search.fill('TikTok');
 		// The list item's name; its wrapper differs between the trigger and the regular node lists
-		const nodeItem = page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^\s*TikTok\s*$/ }).first();
+		const nodeItem = page
+			.locator('[data-test-id="node-creator-item-name"]')
+			.filter({ hasText: /^\s*TikTok\s*$/ })
+			.first();
 		await nodeItem.waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
-			throw new Error('The TikTok node is not in n8n\'s node creator: the community package did not load');
+			throw new Error(
+				"The TikTok node is not in n8n's node creator: the community package did not load",
+			);
 		});
 		await nodeItem.click();
 
 		// The node's actions, listed by name under the node in the node creator
-		const actionNames = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"] [data-test-id="node-creator-item-name"]');
-		const action = actionNames.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(args.action)}\\s*$`) }).first();
+		const actionNames = page.locator(
+			'[data-test-id="node-creator"] [data-test-id="item-iterator-item"] [data-test-id="node-creator-item-name"]',
+		);
+		const action = actionNames
+			.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(args.action)}\\s*$`) })
+			.first();
 		if (!(await action.isVisible())) {
 			// With the TikTok Trigger in the package, the first-step panel opens the trigger's page, actions folded
-			const actionsHeader = page.locator('[data-test-id="node-creator"]').getByText(/^\s*Actions \(\d+\)\s*$/).first();
+			const actionsHeader = page
+				.locator('[data-test-id="node-creator"]')
+				.getByText(/^\s*Actions \(\d+\)\s*$/)
+				.first();
 			await actionsHeader.waitFor({ state: 'visible', timeout: 10_000 }).then(
 				() => actionsHeader.click(),
 				() => undefined,
 			);
 		}
 		await action.waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
-			const listed = await page!.locator('[data-test-id="node-creator"]').innerText().catch(() => '?');
-			throw new Error(`No "${args.action}" action for the TikTok node in the node creator, which lists:\n${listed}`);
+			const listed = await page!
+				.locator('[data-test-id="node-creator"]')
+				.innerText()
+				.catch(() => '?');
+			throw new Error(
+				`No "${args.action}" action for the TikTok node in the node creator, which lists:\n${listed}`,
+			);
 		});
 		await action.click();
 
@@ -262,17 +336,40 @@ export async function main(argv: string[]): Promise<void> {
 		const text = await parameters.innerText({ timeout: 10_000 });
 		const problems = [
 			...pageErrors,
-			...['Could not load', 'There was a problem', 'Error loading', 'is not a valid', 'Unrecognized node type'].filter((p) => text.includes(p)).map((p) => `parameters panel shows "${p}"`),
+			...[
+				'Could not load',
+				'There was a problem',
+				'Error loading',
+				'is not a valid',
+				'Unrecognized node type',
+			]
+				.filter((p) => text.includes(p))
+				.map((p) => `parameters panel shows "${p}"`),
 		];
 		const toasts = page.locator('.el-notification--error, [role="alert"].el-notification');
-		if ((await toasts.count()) > 0) problems.push(`error toast: ${await toasts.first().innerText().catch(() => '?')}`);
-		if (problems.length > 0) throw new Error(`The TikTok node did not render cleanly in n8n's editor:\n- ${problems.join('\n- ')}`);
+		if ((await toasts.count()) > 0)
+			problems.push(
+				`error toast: ${await toasts
+					.first()
+					.innerText()
+					.catch(() => '?')}`,
+			);
+		if (problems.length > 0)
+			throw new Error(
+				`The TikTok node did not render cleanly in n8n's editor:\n- ${problems.join('\n- ')}`,
+			);
 
 		const out = args.out ?? join(REPO_ROOT, 'docs', 'publish-video.png');
 		mkdirSync(dirname(out), { recursive: true });
 		await ndv.screenshot({ path: out, timeout: 30_000 });
 		log(`Saved ${out}`);
-		log(`Parameters shown:\n  ${text.split('\n').filter((l) => l.trim()).slice(0, 40).join('\n  ')}`);
+		log(
+			`Parameters shown:\n  ${text
+				.split('\n')
+				.filter((l) => l.trim())
+				.slice(0, 40)
+				.join('\n  ')}`,
+		);
 	} catch (error) {
 		const failedPage = page;
 		if (failedPage) {
@@ -284,8 +381,17 @@ export async function main(argv: string[]): Promise<void> {
 			if (process.env.SCREENSHOT_DEBUG) {
 				const html = await failedPage.evaluate(() => {
 					// Runs in the page (no DOM types in this project)
-					const doc = (globalThis as unknown as { document: { querySelector(s: string): { outerHTML: string } | null; body: { outerHTML: string } } }).document;
-					return doc.querySelector('[data-test-id="node-creator"]')?.outerHTML ?? doc.body.outerHTML;
+					const doc = (
+						globalThis as unknown as {
+							document: {
+								querySelector(s: string): { outerHTML: string } | null;
+								body: { outerHTML: string };
+							};
+						}
+					).document;
+					return (
+						doc.querySelector('[data-test-id="node-creator"]')?.outerHTML ?? doc.body.outerHTML
+					);
 				});
 				writeFileSync(`${shot}.html`, html);
 				log(`Its HTML: ${shot}.html`);

@@ -14,7 +14,9 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const compat = join(root, 'test', 'compat', 'n8n2');
 const stamp = join(compat, 'node_modules', '.installed-lock-sha256');
-const lockHash = createHash('sha256').update(readFileSync(join(compat, 'package-lock.json'))).digest('hex');
+const lockHash = createHash('sha256')
+	.update(readFileSync(join(compat, 'package-lock.json')))
+	.digest('hex');
 
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });

@@ -9,7 +9,13 @@
  */
 import { execFileSync } from 'node:child_process';
 
-import { connectionsOf, MAKE_BINARY_NODE_TYPE, runWorkflow, shutdownHarness, START_NODE_TYPE } from '../../test/harness';
+import {
+	connectionsOf,
+	MAKE_BINARY_NODE_TYPE,
+	runWorkflow,
+	shutdownHarness,
+	START_NODE_TYPE,
+} from '../../test/harness';
 import type { HarnessNode } from '../../test/harness';
 import { peakRssBytes, report } from './peakRss';
 import type { RunArgs } from './peakRss';
@@ -17,8 +23,15 @@ import type { RunArgs } from './peakRss';
 async function main(): Promise<void> {
 	const args = JSON.parse(process.argv[2]) as RunArgs;
 	const start: HarnessNode = { name: 'Start', type: START_NODE_TYPE };
-	const binary: HarnessNode = { name: 'Binary', type: MAKE_BINARY_NODE_TYPE, parameters: { source: 'file', filePath: args.filePath, mimeType: 'video/mp4' } };
-	const stored = await runWorkflow({ nodes: [start, binary], connections: connectionsOf('Start', 'Binary') }, { binaryMode: 'filesystem', timeoutMs: 3600_000 });
+	const binary: HarnessNode = {
+		name: 'Binary',
+		type: MAKE_BINARY_NODE_TYPE,
+		parameters: { source: 'file', filePath: args.filePath, mimeType: 'video/mp4' },
+	};
+	const stored = await runWorkflow(
+		{ nodes: [start, binary], connections: connectionsOf('Start', 'Binary') },
+		{ binaryMode: 'filesystem', timeoutMs: 3600_000 },
+	);
 	if (stored.error) throw new Error(stored.error.message);
 	execFileSync('sync');
 
@@ -53,7 +66,11 @@ async function main(): Promise<void> {
 						clientSecret: args.clientSecret,
 						useCustomHost: true,
 						customHost: args.baseUrl,
-						oauthTokenData: { access_token: args.accessToken, refresh_token: args.refreshToken, token_type: 'Bearer' },
+						oauthTokenData: {
+							access_token: args.accessToken,
+							refresh_token: args.refreshToken,
+							token_type: 'Bearer',
+						},
 					},
 				},
 			},

@@ -10,20 +10,39 @@ import { planChunks } from '../../nodes/TikTok/upload/planChunks';
 import { peakRssBytes, report } from './peakRss';
 import type { RunArgs } from './peakRss';
 
-async function init(args: RunArgs, plan: ReturnType<typeof planChunks>): Promise<{ publishId: string; uploadUrl: string }> {
+async function init(
+	args: RunArgs,
+	plan: ReturnType<typeof planChunks>,
+): Promise<{ publishId: string; uploadUrl: string }> {
 	const response = await fetch(`${args.baseUrl}/v2/post/publish/inbox/video/init/`, {
 		method: 'POST',
-		headers: { Authorization: `Bearer ${args.accessToken}`, 'Content-Type': 'application/json; charset=UTF-8' },
+		headers: {
+			Authorization: `Bearer ${args.accessToken}`,
+			'Content-Type': 'application/json; charset=UTF-8',
+		},
 		body: JSON.stringify({
-			source_info: { source: 'FILE_UPLOAD', video_size: plan.videoSize, chunk_size: plan.chunkSize, total_chunk_count: plan.totalChunkCount },
+			source_info: {
+				source: 'FILE_UPLOAD',
+				video_size: plan.videoSize,
+				chunk_size: plan.chunkSize,
+				total_chunk_count: plan.totalChunkCount,
+			},
 		}),
 	});
-	const body = (await response.json()) as { data: { publish_id: string; upload_url: string }; error: { code: string } };
+	const body = (await response.json()) as {
+		data: { publish_id: string; upload_url: string };
+		error: { code: string };
+	};
 	if (body.error.code !== 'ok') throw new Error(`init: ${body.error.code}`);
 	return { publishId: body.data.publish_id, uploadUrl: body.data.upload_url };
 }
 
-function put(agent: Agent, url: URL, headers: Record<string, string>, body: Buffer): Promise<number> {
+function put(
+	agent: Agent,
+	url: URL,
+	headers: Record<string, string>,
+	body: Buffer,
+): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const req = request(url, { method: 'PUT', agent, headers }, (res) => {
 			res.resume();
@@ -49,18 +68,29 @@ async function main(): Promise<void> {
 		const bytes = buffer.subarray(0, chunk.length);
 		const { bytesRead } = await file.read(bytes, 0, chunk.length, chunk.start);
 		if (bytesRead !== chunk.length) throw new Error('short read');
-		const status = await put(agent, url, {
-			'Content-Type': 'video/mp4',
-			'Content-Length': String(chunk.length),
-			'Content-Range': `bytes ${chunk.start}-${chunk.end}/${size}`,
-		}, bytes);
-		if (status !== (chunk.index === plan.totalChunkCount - 1 ? 201 : 206)) throw new Error(`chunk ${chunk.index}: HTTP ${status}`);
+		const status = await put(
+			agent,
+			url,
+			{
+				'Content-Type': 'video/mp4',
+				'Content-Length': String(chunk.length),
+				'Content-Range': `bytes ${chunk.start}-${chunk.end}/${size}`,
+			},
+			bytes,
+		);
+		if (status !== (chunk.index === plan.totalChunkCount - 1 ? 201 : 206))
+			throw new Error(`chunk ${chunk.index}: HTTP ${status}`);
 	}
 	const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
 	const { user, system } = process.cpuUsage(cpu);
 	await file.close();
 	agent.destroy();
-	report({ publishId, upload: { bytes: size, chunkSize: plan.chunkSize, chunks: plan.totalChunkCount, durationMs }, cpuMs: (user + system) / 1000, peakRssBytes: peakRssBytes() });
+	report({
+		publishId,
+		upload: { bytes: size, chunkSize: plan.chunkSize, chunks: plan.totalChunkCount, durationMs },
+		cpuMs: (user + system) / 1000,
+		peakRssBytes: peakRssBytes(),
+	});
 }
 
 main().catch((error: unknown) => {

@@ -31,7 +31,9 @@ export const CHROMIUM_LAUNCH_OPTIONS = {
  */
 export function isLoopback(url: string): boolean {
 	const { hostname, protocol } = new URL(url);
-	return ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || ['data:', 'blob:'].includes(protocol);
+	return (
+		['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || ['data:', 'blob:'].includes(protocol)
+	);
 }
 
 /** `text` as a literal inside a regular expression. */

@@ -25,7 +25,8 @@ export interface EmulatorInfo {
 function pick(source: Record<string, unknown>, ...paths: string[]): string | undefined {
 	for (const path of paths) {
 		let value: unknown = source;
-		for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+		for (const key of path.split('.'))
+			value = (value as Record<string, unknown> | undefined)?.[key];
 		if (typeof value === 'string' && value !== '') return value;
 	}
 	return undefined;
@@ -36,7 +37,10 @@ export function parseEmulatorInfo(line: string): EmulatorInfo {
 	const raw = JSON.parse(line) as Record<string, unknown>;
 	const need = (what: string, ...paths: string[]): string => {
 		const value = pick(raw, ...paths);
-		if (value === undefined) throw new Error(`The emulator CLI's JSON line has no ${what} (looked for ${paths.join(', ')}): ${line}`);
+		if (value === undefined)
+			throw new Error(
+				`The emulator CLI's JSON line has no ${what} (looked for ${paths.join(', ')}): ${line}`,
+			);
 		return value;
 	};
 	return {
@@ -44,9 +48,31 @@ export function parseEmulatorInfo(line: string): EmulatorInfo {
 		uploadBaseUrl: pick(raw, 'uploadBaseUrl'),
 		clientKey: need('client key', 'clientKey', 'client_key', 'app.clientKey'),
 		clientSecret: need('client secret', 'clientSecret', 'client_secret', 'app.clientSecret'),
-		accessToken: need('access token', 'accessToken', 'access_token', 'tokens.access_token', 'tokens.accessToken', 'token.access_token'),
-		refreshToken: need('refresh token', 'refreshToken', 'refresh_token', 'tokens.refresh_token', 'tokens.refreshToken', 'token.refresh_token'),
-		openId: need('open id', 'openId', 'open_id', 'tokens.open_id', 'tokens.openId', 'token.open_id', 'account.openId'),
+		accessToken: need(
+			'access token',
+			'accessToken',
+			'access_token',
+			'tokens.access_token',
+			'tokens.accessToken',
+			'token.access_token',
+		),
+		refreshToken: need(
+			'refresh token',
+			'refreshToken',
+			'refresh_token',
+			'tokens.refresh_token',
+			'tokens.refreshToken',
+			'token.refresh_token',
+		),
+		openId: need(
+			'open id',
+			'openId',
+			'open_id',
+			'tokens.open_id',
+			'tokens.openId',
+			'token.open_id',
+			'account.openId',
+		),
 		raw,
 	};
 }
@@ -64,12 +90,20 @@ export class EmulatorProcess {
 	) {}
 
 	/** Starts `node -r ts-node/register/transpile-only test/emulator/cli.ts` and waits for its JSON line. */
-	static async start({ args = [], timeoutMs = 60_000 }: { args?: string[]; timeoutMs?: number } = {}): Promise<EmulatorProcess> {
+	static async start({
+		args = [],
+		timeoutMs = 60_000,
+	}: { args?: string[]; timeoutMs?: number } = {}): Promise<EmulatorProcess> {
 		const cli = join(REPO_ROOT, 'test', 'emulator', 'cli.ts');
-		const child = start('TikTok emulator', process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], {
-			cwd: REPO_ROOT,
-			env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.test.json') },
-		});
+		const child = start(
+			'TikTok emulator',
+			process.execPath,
+			['-r', 'ts-node/register/transpile-only', cli, ...args],
+			{
+				cwd: REPO_ROOT,
+				env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.test.json') },
+			},
+		);
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const out = child.stdout();
@@ -102,7 +136,11 @@ export class EmulatorProcess {
 	}
 
 	/** Calls the control API: `method` on `${baseUrl}/__emulator/<path>`. Throws on a non-2xx answer. */
-	async control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+	async control<T = unknown>(
+		method: 'GET' | 'POST' | 'DELETE',
+		path: string,
+		body?: unknown,
+	): Promise<T> {
 		const url = `${this.baseUrl}/__emulator/${path.replace(/^\/+/, '')}`;
 		const response = await fetch(url, {
 			method,
@@ -111,7 +149,8 @@ export class EmulatorProcess {
 			signal: AbortSignal.timeout(60_000),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`Emulator control ${method} ${path} answered ${response.status}: ${text}`);
+		if (!response.ok)
+			throw new Error(`Emulator control ${method} ${path} answered ${response.status}: ${text}`);
 		return (text ? JSON.parse(text) : undefined) as T;
 	}
 
@@ -125,14 +164,27 @@ export class EmulatorProcess {
 
 	/** The account the emulator's startup tokens belong to (the one a consenting browser connects). */
 	async defaultAccount(): Promise<EmulatorAccount> {
-		const summary = await this.get<{ defaultAccountOpenId: string; accounts: EmulatorAccount[] }>('summary/');
+		const summary = await this.get<{ defaultAccountOpenId: string; accounts: EmulatorAccount[] }>(
+			'summary/',
+		);
 		const account = summary.accounts.find((a) => a.openId === summary.defaultAccountOpenId);
-		if (!account) throw new Error(`The emulator's summary lists no default account ${summary.defaultAccountOpenId}`);
+		if (!account)
+			throw new Error(
+				`The emulator's summary lists no default account ${summary.defaultAccountOpenId}`,
+			);
 		return account;
 	}
 
 	/** Follows the authorize page like a browser whose user consents, and returns the code from the redirect. */
-	async authorizationCode({ redirectUri, scopes, state = 'e2e' }: { redirectUri: string; scopes: string[]; state?: string }): Promise<string> {
+	async authorizationCode({
+		redirectUri,
+		scopes,
+		state = 'e2e',
+	}: {
+		redirectUri: string;
+		scopes: string[];
+		state?: string;
+	}): Promise<string> {
 		const url = new URL(`${this.baseUrl}/v2/auth/authorize/`);
 		url.searchParams.set('client_key', this.info.clientKey);
 		url.searchParams.set('response_type', 'code');
@@ -142,12 +194,15 @@ export class EmulatorProcess {
 		const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
 		const location = response.headers.get('location');
 		if (response.status !== 302 || !location) {
-			throw new Error(`The emulator's authorize page answered ${response.status} without a redirect: ${await response.text()}`);
+			throw new Error(
+				`The emulator's authorize page answered ${response.status} without a redirect: ${await response.text()}`,
+			);
 		}
 		const target = new URL(location);
 		const code = target.searchParams.get('code');
 		if (!code) throw new Error(`The authorize redirect carries no code: ${location}`);
-		if (target.searchParams.get('state') !== state) throw new Error(`The authorize redirect lost the state: ${location}`);
+		if (target.searchParams.get('state') !== state)
+			throw new Error(`The authorize redirect lost the state: ${location}`);
 		return code;
 	}
 

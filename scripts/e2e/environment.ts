@@ -52,10 +52,13 @@ export async function setUpEnvironment(options: EnvironmentOptions): Promise<Env
 	};
 
 	const install = await timed('install', () => ensureN8n(options.line, log));
-	log(`n8n ${install.spec.version} ${install.installedInSeconds === undefined ? 'reused from' : 'installed in'} ${install.dir}`);
+	log(
+		`n8n ${install.spec.version} ${install.installedInSeconds === undefined ? 'reused from' : 'installed in'} ${install.dir}`,
+	);
 	const prebuilt = prebuiltTarball();
 	if (prebuilt) log(`package from E2E_PACKAGE_TARBALL=${prebuilt} (not built or packed here)`);
-	if (options.build !== false && !prebuilt) await timed('build', () => buildPackage(log, { onlyIfStale: options.build === 'ifStale' }));
+	if (options.build !== false && !prebuilt)
+		await timed('build', () => buildPackage(log, { onlyIfStale: options.build === 'ifStale' }));
 	const tarball = prebuilt ?? (await timed('pack', () => packPackage()));
 
 	let n8n: N8n | undefined;
@@ -65,7 +68,11 @@ export async function setUpEnvironment(options: EnvironmentOptions): Promise<Env
 		const dataDir = join(userFolder, 'files');
 		mkdirSync(dataDir, { recursive: true });
 		// 2.x lets the Read/Write Files node read only ~/.n8n-files unless told otherwise
-		n8n = new N8n(install, { userFolder, fileAccess: [dataDir, ...(options.fileAccess ?? [])], env: options.n8nEnv });
+		n8n = new N8n(install, {
+			userFolder,
+			fileAccess: [dataDir, ...(options.fileAccess ?? [])],
+			env: options.n8nEnv,
+		});
 		const created = n8n;
 		await timed('seedDatabase', () => created.useSeedDatabase());
 		await timed('packageInstall', async () => {
@@ -73,7 +80,9 @@ export async function setUpEnvironment(options: EnvironmentOptions): Promise<Env
 		});
 		if (!prebuilt) rmSync(dirname(tarball), { recursive: true, force: true });
 		if (options.emulator !== false) {
-			emulator = await timed('emulator', () => EmulatorProcess.start({ args: options.emulatorArgs }));
+			emulator = await timed('emulator', () =>
+				EmulatorProcess.start({ args: options.emulatorArgs }),
+			);
 		}
 		const env: Environment = {
 			install,
@@ -99,6 +108,8 @@ export interface Capabilities {
 	videoPublish: boolean;
 	photoPublish: boolean;
 	postGetStatus: boolean;
+	/** Get Videos by ID (and with it Find Post in Video List): examples/post-stats.json */
+	videoGet: boolean;
 	trigger: boolean;
 }
 
@@ -113,7 +124,9 @@ interface PropertyLike {
  * of its own (the placeholders have none), and the trigger once package.json lists it.
  */
 export function capabilities(): Capabilities {
-	const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
 	let properties: PropertyLike[] = [];
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -122,7 +135,9 @@ export function capabilities(): Capabilities {
 		};
 		properties = new TikTok().description.properties;
 	} catch (error) {
-		process.stderr.write(`[e2e] could not read the TikTok node's description (${(error as Error).message}); operation cases are skipped\n`);
+		process.stderr.write(
+			`[e2e] could not read the TikTok node's description (${(error as Error).message}); operation cases are skipped\n`,
+		);
 	}
 	const has = (resource: string, operation: string) =>
 		properties.some(
@@ -135,6 +150,7 @@ export function capabilities(): Capabilities {
 		videoPublish: has('video', 'publish'),
 		photoPublish: has('photo', 'publish'),
 		postGetStatus: has('post', 'getStatus'),
+		videoGet: has('video', 'get'),
 		trigger: packageJson.n8n.nodes.some((file) => /TikTokTrigger\.node\.js$/.test(file)),
 	};
 }

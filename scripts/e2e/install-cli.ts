@@ -11,7 +11,9 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const install = await ensureN8n(line);
 	const verb = install.installedInSeconds === undefined ? 'reused' : 'installed';
-	process.stdout.write(`n8n ${install.spec.version} ${verb}: ${install.dir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+	process.stdout.write(
+		`n8n ${install.spec.version} ${verb}: ${install.dir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+	);
 }
 
 main().catch((error: Error) => {

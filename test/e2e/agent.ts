@@ -49,9 +49,14 @@ interface TaskRecord {
  * Output items of the last run of a node on a connection: `main`, or `ai_tool` for a node n8n ran as a
  * tool (the agent's tool calls run as their own node executions, logged on the tool connection).
  */
-function lastOutput(run: ExecutionRun | undefined, nodeName: string, connection: 'main' | 'ai_tool' = 'main'): Array<Record<string, unknown>> {
+function lastOutput(
+	run: ExecutionRun | undefined,
+	nodeName: string,
+	connection: 'main' | 'ai_tool' = 'main',
+): Array<Record<string, unknown>> {
 	const tasks = run?.data.resultData.runData[nodeName] ?? [];
-	const data = tasks[tasks.length - 1]?.data as Record<string, Array<Array<{ json: Record<string, unknown> }> | null>> | undefined;
+	const data = tasks[tasks.length - 1]?.data as
+		Record<string, Array<Array<{ json: Record<string, unknown> }> | null>> | undefined;
 	return (data?.[connection]?.[0] ?? []).map((item) => item.json);
 }
 
@@ -66,7 +71,9 @@ function toolNameOf(request: ChatRequest, toolCallId: string | undefined): strin
 
 /** The tool results in a request, by tool name (from the tool_call_id of each `tool` message). */
 function toolResults(request: ChatRequest): Array<{ tool: string | undefined; text: string }> {
-	return request.messages.filter((m) => m.role === 'tool').map((m) => ({ tool: toolNameOf(request, m.tool_call_id), text: messageText(m) }));
+	return request.messages
+		.filter((m) => m.role === 'tool')
+		.map((m) => ({ tool: toolNameOf(request, m.tool_call_id), text: messageText(m) }));
 }
 
 /** A publish ID in a tool result (the TikTok node's output, as n8n serialised it for the model). */
@@ -82,17 +89,23 @@ function publishIdIn(text: string): string | undefined {
 function decide(request: ChatRequest): ModelReply {
 	const names = (request.tools ?? []).map((t) => t.function.name);
 	for (const needed of [CREATOR_TOOL, PUBLISH_TOOL]) {
-		if (!names.includes(needed)) throw new Error(`no tool ${needed} offered (tools: ${names.join(', ') || 'none'})`);
+		if (!names.includes(needed))
+			throw new Error(`no tool ${needed} offered (tools: ${names.join(', ') || 'none'})`);
 	}
 	const results = toolResults(request);
 	const creator = results.find((r) => r.tool === CREATOR_TOOL);
 	const published = results.find((r) => r.tool === PUBLISH_TOOL);
-	if (results.some((r) => r.tool === undefined)) throw new Error('a tool result whose tool_call_id matches no tool call');
+	if (results.some((r) => r.tool === undefined))
+		throw new Error('a tool result whose tool_call_id matches no tool call');
 	if (!creator) return { toolCalls: [{ name: CREATOR_TOOL, arguments: {} }] };
-	if (!published) return { toolCalls: [{ name: PUBLISH_TOOL, arguments: { videoUrl: VIDEO_URL } }] };
+	if (!published)
+		return { toolCalls: [{ name: PUBLISH_TOOL, arguments: { videoUrl: VIDEO_URL } }] };
 	const publishId = publishIdIn(published.text);
-	if (!publishId) throw new Error(`no publishId in the publish tool's result: ${published.text.slice(0, 500)}`);
-	return { text: `The video is in the creator's TikTok inbox as a draft. Publish ID: ${publishId}` };
+	if (!publishId)
+		throw new Error(`no publishId in the publish tool's result: ${published.text.slice(0, 500)}`);
+	return {
+		text: `The video is in the creator's TikTok inbox as a draft. Publish ID: ${publishId}`,
+	};
 }
 
 export function defineAgentSuite(line: LineKey): void {
@@ -116,7 +129,12 @@ export function defineAgentSuite(line: LineKey): void {
 			account = await emulator.defaultAccount();
 			await env.n8n.importCredentials([
 				emulatorOAuth2Credential(emulator.info, ID.tikTok, 'TikTok OAuth2 (agent)'),
-				template('credentials/openai-stub.json', { id: ID.openAi, name: 'Stub model', apiKey: API_KEY, url: stub.baseUrl }),
+				template('credentials/openai-stub.json', {
+					id: ID.openAi,
+					name: 'Stub model',
+					apiKey: API_KEY,
+					url: stub.baseUrl,
+				}),
 			]);
 			await env.n8n.importWorkflows([
 				template('workflows/agent-tools.json', {
@@ -147,7 +165,16 @@ export function defineAgentSuite(line: LineKey): void {
 						[
 							`n8n execute --id=${ID.workflow} did not succeed (exit ${result.cli.code})`,
 							error ? `error: ${error.message}\n${error.description ?? ''}` : '',
-							`stub model requests: ${JSON.stringify(stub.requests.map((r) => ({ path: r.path, stream: r.body.stream, reply: r.reply, error: r.error })), null, 1)}`,
+							`stub model requests: ${JSON.stringify(
+								stub.requests.map((r) => ({
+									path: r.path,
+									stream: r.body.stream,
+									reply: r.reply,
+									error: r.error,
+								})),
+								null,
+								1,
+							)}`,
 							'--- n8n stdout (tail) ---',
 							tail(result.cli.stdout, 60),
 							'--- n8n stderr (tail) ---',
@@ -160,10 +187,18 @@ export function defineAgentSuite(line: LineKey): void {
 
 				// What TikTok saw: one creator-info query (the tool's; a draft needs none) and one pull-from-URL init
 				const requests = await emulator.get<RequestLogEntry[]>('requests/');
-				expect(requests.filter((r) => CREATOR_INFO_PATH.test(r.path))).toEqual([expect.objectContaining({ method: 'POST', status: 200 })]);
+				expect(requests.filter((r) => CREATOR_INFO_PATH.test(r.path))).toEqual([
+					expect.objectContaining({ method: 'POST', status: 200 }),
+				]);
 				const tasks = await emulator.get<TaskRecord[]>('tasks/');
 				const pulls = tasks.filter((t) => t.source === 'PULL_FROM_URL');
-				expect(pulls).toEqual([expect.objectContaining({ endpoint: 'inboxInit', postMode: 'MEDIA_UPLOAD', mediaUrls: [VIDEO_URL] })]);
+				expect(pulls).toEqual([
+					expect.objectContaining({
+						endpoint: 'inboxInit',
+						postMode: 'MEDIA_UPLOAD',
+						mediaUrls: [VIDEO_URL],
+					}),
+				]);
 				expect(tasks).toHaveLength(1);
 				const { publishId } = pulls[0];
 
@@ -173,21 +208,34 @@ export function defineAgentSuite(line: LineKey): void {
 				expect(completions.map((c) => c.error)).toEqual([undefined, undefined, undefined]);
 				expect(completions.map((c) => c.authorization)).toEqual(Array(3).fill(`Bearer ${API_KEY}`));
 				expect(completions.every((c) => c.body.model === MODEL)).toBe(true);
-				const publishTool = completions[0].body.tools?.find((t) => t.function.name === PUBLISH_TOOL);
-				expect(publishTool?.function.parameters?.properties?.videoUrl).toMatchObject({ type: 'string', description: expect.stringContaining('https URL') });
+				const publishTool = completions[0].body.tools?.find(
+					(t) => t.function.name === PUBLISH_TOOL,
+				);
+				expect(publishTool?.function.parameters?.properties?.videoUrl).toMatchObject({
+					type: 'string',
+					description: expect.stringContaining('https URL'),
+				});
 				expect(publishTool?.function.parameters?.required).toEqual(['videoUrl']);
-				const creatorTool = completions[0].body.tools?.find((t) => t.function.name === CREATOR_TOOL);
+				const creatorTool = completions[0].body.tools?.find(
+					(t) => t.function.name === CREATOR_TOOL,
+				);
 				expect(Object.keys(creatorTool?.function.parameters?.properties ?? {})).toEqual([]);
 
 				const [, second, third] = completions.map((c) => toolResults(c.body));
-				expect(second).toEqual([{ tool: CREATOR_TOOL, text: expect.stringContaining(account.nickname) }]);
+				expect(second).toEqual([
+					{ tool: CREATOR_TOOL, text: expect.stringContaining(account.nickname) },
+				]);
 				expect(third.find((r) => r.tool === PUBLISH_TOOL)?.text).toContain(publishId);
 
 				// The TikTok tool nodes ran once each, with the model's arguments; the agent's final answer
 				expect(result.run?.data.resultData.runData['Get TikTok Creator Info']).toHaveLength(1);
 				expect(result.run?.data.resultData.runData['Publish TikTok Video']).toHaveLength(1);
-				expect(lastOutput(result.run, 'Get TikTok Creator Info', 'ai_tool')).toEqual([expect.objectContaining({ nickname: account.nickname, canPost: true })]);
-				expect(lastOutput(result.run, 'Publish TikTok Video', 'ai_tool')).toEqual([expect.objectContaining({ publishId, postMode: 'draft', source: 'url' })]);
+				expect(lastOutput(result.run, 'Get TikTok Creator Info', 'ai_tool')).toEqual([
+					expect.objectContaining({ nickname: account.nickname, canPost: true }),
+				]);
+				expect(lastOutput(result.run, 'Publish TikTok Video', 'ai_tool')).toEqual([
+					expect.objectContaining({ publishId, postMode: 'draft', source: 'url' }),
+				]);
 				expect(String(output[0].output)).toContain(publishId);
 				process.stderr.write(
 					`[e2e] agent: model asked with stream=${JSON.stringify(completions.map((c) => c.body.stream ?? false))}; final answer: ${String(output[0].output)}\n`,

@@ -11,14 +11,26 @@ import type { AddressInfo } from 'node:net';
 export interface ChatMessage {
 	role: 'system' | 'user' | 'assistant' | 'tool' | string;
 	content?: string | Array<{ type: string; text?: string }> | null;
-	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+	tool_calls?: Array<{
+		id: string;
+		type: 'function';
+		function: { name: string; arguments: string };
+	}>;
 	tool_call_id?: string;
 	name?: string;
 }
 
 export interface ChatTool {
 	type: 'function';
-	function: { name: string; description?: string; parameters?: { type?: string; properties?: Record<string, { type?: string; description?: string }>; required?: string[] } };
+	function: {
+		name: string;
+		description?: string;
+		parameters?: {
+			type?: string;
+			properties?: Record<string, { type?: string; description?: string }>;
+			required?: string[];
+		};
+	};
 }
 
 export interface ChatRequest {
@@ -29,7 +41,8 @@ export interface ChatRequest {
 	[key: string]: unknown;
 }
 
-export type ModelReply = { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> } | { text: string };
+export type ModelReply =
+	{ toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> } | { text: string };
 
 export interface RecordedRequest {
 	path: string;
@@ -43,7 +56,8 @@ export interface RecordedRequest {
 /** The text of a message, whether its content is a string or a list of parts. */
 export function messageText(message: ChatMessage): string {
 	if (typeof message.content === 'string') return message.content;
-	if (Array.isArray(message.content)) return message.content.map((part) => part.text ?? '').join('');
+	if (Array.isArray(message.content))
+		return message.content.map((part) => part.text ?? '').join('');
 	return '';
 }
 
@@ -57,7 +71,9 @@ export class StubModel {
 	) {}
 
 	/** Starts the stub on 127.0.0.1 and a free port; `baseUrl` ends in `/v1`, as an OpenAI credential's URL does. */
-	static async start(decide: (request: ChatRequest, index: number) => ModelReply): Promise<StubModel> {
+	static async start(
+		decide: (request: ChatRequest, index: number) => ModelReply,
+	): Promise<StubModel> {
 		let stub: StubModel | undefined;
 		const server = createServer((req, res) => {
 			void stub!.handle(req, res, decide);
@@ -76,19 +92,31 @@ export class StubModel {
 		return this.requests.filter((r) => r.path === '/v1/chat/completions');
 	}
 
-	private async handle(req: IncomingMessage, res: ServerResponse, decide: (request: ChatRequest, index: number) => ModelReply): Promise<void> {
+	private async handle(
+		req: IncomingMessage,
+		res: ServerResponse,
+		decide: (request: ChatRequest, index: number) => ModelReply,
+	): Promise<void> {
 		const path = new URL(req.url ?? '/', 'http://stub').pathname.replace(/\/+$/, '');
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const text = Buffer.concat(chunks).toString('utf8');
-		const record: RecordedRequest = { path, authorization: req.headers.authorization, body: { messages: [] } };
+		const record: RecordedRequest = {
+			path,
+			authorization: req.headers.authorization,
+			body: { messages: [] },
+		};
 		this.requests.push(record);
 		const fail = (status: number, message: string) => {
 			record.error = message;
 			res.writeHead(status, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: null } }));
 		};
-		if (req.method !== 'POST' || path !== '/v1/chat/completions') return fail(404, `The stub model serves only POST /v1/chat/completions, not ${req.method} ${path}`);
+		if (req.method !== 'POST' || path !== '/v1/chat/completions')
+			return fail(
+				404,
+				`The stub model serves only POST /v1/chat/completions, not ${req.method} ${path}`,
+			);
 		try {
 			record.body = JSON.parse(text) as ChatRequest;
 		} catch {
@@ -125,7 +153,14 @@ export class StubModel {
 					object: 'chat.completion',
 					created,
 					model,
-					choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) }, logprobs: null, finish_reason: finishReason }],
+					choices: [
+						{
+							index: 0,
+							message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) },
+							logprobs: null,
+							finish_reason: finishReason,
+						},
+					],
 					usage,
 				}),
 			);
@@ -134,14 +169,30 @@ export class StubModel {
 
 		// stream: true, as OpenAI streams: the role first, then the content or each tool call (name, then its
 		// arguments in two pieces), then the finish reason, the usage if asked for, and [DONE]
-		res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+		res.writeHead(200, {
+			'Content-Type': 'text/event-stream',
+			'Cache-Control': 'no-cache',
+			Connection: 'keep-alive',
+		});
 		const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-			res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`);
-		const delta = (d: Record<string, unknown>, finish: string | null = null) => send([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
+			res.write(
+				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`,
+			);
+		const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+			send([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
 		delta({ role: 'assistant', content: toolCalls ? null : '' });
 		if (toolCalls) {
 			toolCalls.forEach((call, index) => {
-				delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });
+				delta({
+					tool_calls: [
+						{
+							index,
+							id: call.id,
+							type: 'function',
+							function: { name: call.function.name, arguments: '' },
+						},
+					],
+				});
 				const args = call.function.arguments;
 				const half = Math.floor(args.length / 2);
 				delta({ tool_calls: [{ index, function: { arguments: args.slice(0, half) } }] });

@@ -8,7 +8,7 @@
  * node output (nodeOutput), the stored credential (n8n.exportCredential) and what the emulator saw
  * (emulator.get('requests/'), 'token-requests/', 'uploads/<publishId>/', 'tasks/<publishId>/').
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { EmulatorAccount, EmulatorProcess } from '../../scripts/e2e/emulator';
@@ -58,6 +58,7 @@ const ID = {
 	wfVideoBig: id16('WfVideoBig'),
 	wfVideoStatus: id16('WfVideoStatus'),
 	wfPhotos: id16('WfPhotos'),
+	wfPostStats: id16('WfPostStats'),
 	wfTrigger: id16('WfTrigger'),
 };
 
@@ -117,11 +118,23 @@ export function defineE2ESuite(line: LineKey): void {
 			account = await emulator.defaultAccount();
 
 			const { info } = emulator;
-			const base = { clientKey: info.clientKey, clientSecret: info.clientSecret, baseUrl: info.baseUrl };
+			const base = {
+				clientKey: info.clientKey,
+				clientSecret: info.clientSecret,
+				baseUrl: info.baseUrl,
+			};
 			const pair = async (): Promise<TokenPair> => await emulator.post<TokenPair>('tokens/', {});
 			const oauth2 = (id: string, name: string, tokens: TokenPair) =>
-				emulatorOAuth2Credential(info, id, name, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, openId: tokens.open_id });
-			const refreshToken = (id: string, name: string, fields: { authorizationCode?: string; refreshToken?: string }) =>
+				emulatorOAuth2Credential(info, id, name, {
+					accessToken: tokens.access_token,
+					refreshToken: tokens.refresh_token,
+					openId: tokens.open_id,
+				});
+			const refreshToken = (
+				id: string,
+				name: string,
+				fields: { authorizationCode?: string; refreshToken?: string },
+			) =>
 				template('credentials/refresh-token.json', {
 					...base,
 					id,
@@ -141,14 +154,28 @@ export function defineE2ESuite(line: LineKey): void {
 			await n8n.importCredentials([
 				emulatorOAuth2Credential(info, ID.oauthValid, 'TikTok OAuth2 (valid token)'),
 				oauth2(ID.oauthRefresh, 'TikTok OAuth2 (expired token)', await expired()),
-				oauth2(ID.oauthRefreshFail, 'TikTok OAuth2 (expired token, strict TikTok)', await expired()),
+				oauth2(
+					ID.oauthRefreshFail,
+					'TikTok OAuth2 (expired token, strict TikTok)',
+					await expired(),
+				),
 				refreshToken(ID.refreshTokenCode, 'TikTok Refresh Token (authorization code)', {
-					authorizationCode: await emulator.authorizationCode({ redirectUri: REDIRECT_URI, scopes: SCOPES }),
+					authorizationCode: await emulator.authorizationCode({
+						redirectUri: REDIRECT_URI,
+						scopes: SCOPES,
+					}),
 				}),
-				refreshToken(ID.refreshTokenDead, 'TikTok Refresh Token (revoked)', { refreshToken: 'rft.e2e-revoked-long-ago' }),
+				refreshToken(ID.refreshTokenDead, 'TikTok Refresh Token (revoked)', {
+					refreshToken: 'rft.e2e-revoked-long-ago',
+				}),
 			]);
 
-			const creatorInfo = (id: string, name: string, authentication: 'oAuth2' | 'refreshToken', credentialId: string) =>
+			const creatorInfo = (
+				id: string,
+				name: string,
+				authentication: 'oAuth2' | 'refreshToken',
+				credentialId: string,
+			) =>
 				template('workflows/creator-info.json', {
 					id,
 					name,
@@ -171,7 +198,11 @@ export function defineE2ESuite(line: LineKey): void {
 								postMode: 'directPost',
 								title: 'e2e: 300 MB through n8n #n8n',
 								privacyLevel: 'PUBLIC_TO_EVERYONE',
-								options: { waitForCompletion: true, waitTimeoutSeconds: 300, pollIntervalSeconds: 2 },
+								options: {
+									waitForCompletion: true,
+									waitTimeoutSeconds: 300,
+									pollIntervalSeconds: 2,
+								},
 							}),
 						]
 					: []),
@@ -195,14 +226,22 @@ export function defineE2ESuite(line: LineKey): void {
 								name: 'Publish photos',
 								authentication: 'oAuth2',
 								credentials: oauth,
-								photoUrls: ['https://media.example.com/e2e/1.jpg', 'https://media.example.com/e2e/2.webp'],
+								photoUrls: [
+									'https://media.example.com/e2e/1.jpg',
+									'https://media.example.com/e2e/2.webp',
+								],
 								title: 'e2e photos',
 								description: 'Two photos from n8n #n8n',
 								privacyLevel: 'PUBLIC_TO_EVERYONE',
-								options: { waitForCompletion: true, waitTimeoutSeconds: 120, pollIntervalSeconds: 2 },
+								options: {
+									waitForCompletion: true,
+									waitTimeoutSeconds: 120,
+									pollIntervalSeconds: 2,
+								},
 							}),
 						]
 					: []),
+				...(caps.videoGet ? [postStatsExample(ID.wfPostStats, oauth)] : []),
 				...(caps.trigger
 					? [
 							template('workflows/trigger.json', {
@@ -218,10 +257,30 @@ export function defineE2ESuite(line: LineKey): void {
 			];
 			await n8n.importWorkflows([
 				creatorInfo(ID.wfCreatorOAuth, 'Creator info (OAuth2)', 'oAuth2', ID.oauthValid),
-				creatorInfo(ID.wfCreatorRefresh, 'Creator info (OAuth2, refresh)', 'oAuth2', ID.oauthRefresh),
-				creatorInfo(ID.wfCreatorRefFail, 'Creator info (OAuth2, refresh refused)', 'oAuth2', ID.oauthRefreshFail),
-				creatorInfo(ID.wfCreatorRT, 'Creator info (Refresh Token credential)', 'refreshToken', ID.refreshTokenCode),
-				creatorInfo(ID.wfCreatorRTDead, 'Creator info (Refresh Token credential, revoked)', 'refreshToken', ID.refreshTokenDead),
+				creatorInfo(
+					ID.wfCreatorRefresh,
+					'Creator info (OAuth2, refresh)',
+					'oAuth2',
+					ID.oauthRefresh,
+				),
+				creatorInfo(
+					ID.wfCreatorRefFail,
+					'Creator info (OAuth2, refresh refused)',
+					'oAuth2',
+					ID.oauthRefreshFail,
+				),
+				creatorInfo(
+					ID.wfCreatorRT,
+					'Creator info (Refresh Token credential)',
+					'refreshToken',
+					ID.refreshTokenCode,
+				),
+				creatorInfo(
+					ID.wfCreatorRTDead,
+					'Creator info (Refresh Token credential, revoked)',
+					'refreshToken',
+					ID.refreshTokenDead,
+				),
 				...operationWorkflows(),
 			]);
 			process.stderr.write(`[e2e] ${line} ready: ${JSON.stringify(env.timings)} (seconds)\n`);
@@ -234,17 +293,30 @@ export function defineE2ESuite(line: LineKey): void {
 		test('Get Creator Info with the TikTok OAuth2 API credential (node type n8n-nodes-tiktok-publisher.tikTok)', async () => {
 			const { run } = await execute(ID.wfCreatorOAuth);
 			const [item] = nodeOutput(run, 'Get Creator Info');
-			expect(item).toMatchObject({ canPost: true, nickname: account.nickname, username: account.username });
+			expect(item).toMatchObject({
+				canPost: true,
+				nickname: account.nickname,
+				username: account.username,
+			});
 			expect(item.privacyLevelOptions).toEqual(expect.arrayContaining(['SELF_ONLY']));
 		});
 
 		test('Refresh Token credential, first use: n8n exchanges the pasted authorization code and stores the tokens', async () => {
 			const before = await tokenRequestCount();
 			const { run } = await execute(ID.wfCreatorRT);
-			expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({ canPost: true, nickname: account.nickname });
+			expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({
+				canPost: true,
+				nickname: account.nickname,
+			});
 
 			const exchanges = await tokenRequestsSince(before);
-			expect(exchanges).toEqual([expect.objectContaining({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok' })]);
+			expect(exchanges).toEqual([
+				expect.objectContaining({
+					grantType: 'authorization_code',
+					clientKeyFrom: 'body',
+					result: 'ok',
+				}),
+			]);
 
 			const stored = (await n8n.exportCredential(ID.refreshTokenCode)).data;
 			expect(stored.authorizationCode).toBe('');
@@ -259,9 +331,16 @@ export function defineE2ESuite(line: LineKey): void {
 			const before = await tokenRequestCount();
 
 			const { run } = await execute(ID.wfCreatorRT);
-			expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({ canPost: true, nickname: account.nickname });
+			expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({
+				canPost: true,
+				nickname: account.nickname,
+			});
 			expect(await tokenRequestsSince(before)).toEqual([
-				expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'body', result: 'ok' }),
+				expect.objectContaining({
+					grantType: 'refresh_token',
+					clientKeyFrom: 'body',
+					result: 'ok',
+				}),
 			]);
 
 			const second = (await n8n.exportCredential(ID.refreshTokenCode)).data;
@@ -286,22 +365,38 @@ export function defineE2ESuite(line: LineKey): void {
 			expect(text).not.toContain(emulator.info.clientSecret);
 			// Exactly one token request: a refused refresh is not retried
 			expect(await tokenRequestsSince(before)).toEqual([
-				expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'body', result: 'invalid_grant' }),
+				expect.objectContaining({
+					grantType: 'refresh_token',
+					clientKeyFrom: 'body',
+					result: 'invalid_grant',
+				}),
 			]);
 		});
 
 		test('OAuth2 credential: n8n refreshes an expired token, TikTok reading client_key from the query accepts, n8n stores the rotated refresh token', async () => {
 			await emulator.post('settings/', { oauth: { clientKeyFrom: 'bodyOrQuery' } });
 			try {
-				const original = (await n8n.exportCredential(ID.oauthRefresh)).data.oauthTokenData as Record<string, string>;
+				const original = (await n8n.exportCredential(ID.oauthRefresh)).data
+					.oauthTokenData as Record<string, string>;
 				const before = await tokenRequestCount();
 				const { run } = await execute(ID.wfCreatorRefresh);
-				expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({ canPost: true, nickname: account.nickname });
+				expect(nodeOutput(run, 'Get Creator Info')[0]).toMatchObject({
+					canPost: true,
+					nickname: account.nickname,
+				});
 
 				expect(await tokenRequestsSince(before)).toEqual([
-					expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'query', clientKeyInQuery: true, result: 'ok' }),
+					expect.objectContaining({
+						grantType: 'refresh_token',
+						clientKeyFrom: 'query',
+						clientKeyInQuery: true,
+						result: 'ok',
+					}),
 				]);
-				const stored = (await n8n.exportCredential(ID.oauthRefresh)).data.oauthTokenData as Record<string, string>;
+				const stored = (await n8n.exportCredential(ID.oauthRefresh)).data.oauthTokenData as Record<
+					string,
+					string
+				>;
 				expect(stored.refresh_token).toMatch(/^rft\./);
 				expect(stored.refresh_token).not.toBe(original.refresh_token);
 				expect(stored.access_token).not.toBe(original.access_token);
@@ -323,10 +418,13 @@ export function defineE2ESuite(line: LineKey): void {
 			expect(text).not.toContain(emulator.info.clientSecret);
 			// Exactly one token request: a refused refresh is not retried
 			expect(await tokenRequestsSince(before)).toEqual([
-				expect.objectContaining({ grantType: 'refresh_token', clientKeyFrom: 'none', clientKeyInQuery: true }),
+				expect.objectContaining({
+					grantType: 'refresh_token',
+					clientKeyFrom: 'none',
+					clientKeyInQuery: true,
+				}),
 			]);
 		});
-
 
 		(caps.videoPublish ? test : test.skip)(
 			'Publish Video: a 300 MB file read by the Read/Write Files node (filesystem binary mode) reaches TikTok byte-exact',
@@ -335,7 +433,8 @@ export function defineE2ESuite(line: LineKey): void {
 				const sha256 = await writeSampleMp4(file, BIG_VIDEO_BYTES, { durationSec: 30 });
 				try {
 					const { run } = await execute(ID.wfVideoBig);
-					const binary = run?.data.resultData.runData['Read Video File']?.[0]?.data?.main[0]?.[0]?.binary?.data as { id?: string } | undefined;
+					const binary = run?.data.resultData.runData['Read Video File']?.[0]?.data?.main[0]?.[0]
+						?.binary?.data as { id?: string } | undefined;
 					expect(binary?.id).toMatch(/^filesystem/);
 
 					const [item] = nodeOutput(run, 'Publish Video');
@@ -343,8 +442,16 @@ export function defineE2ESuite(line: LineKey): void {
 					const upload = item.upload as { bytes: number; chunks: number };
 					expect(upload.bytes).toBe(BIG_VIDEO_BYTES);
 
-					const received = await emulator.get<UploadInspection>(`uploads/${encodeURIComponent(String(item.publishId))}/`);
-					expect(received).toMatchObject({ complete: true, videoSize: BIG_VIDEO_BYTES, bytesReceived: BIG_VIDEO_BYTES, sha256, sawAuthorizationHeader: false });
+					const received = await emulator.get<UploadInspection>(
+						`uploads/${encodeURIComponent(String(item.publishId))}/`,
+					);
+					expect(received).toMatchObject({
+						complete: true,
+						videoSize: BIG_VIDEO_BYTES,
+						bytesReceived: BIG_VIDEO_BYTES,
+						sha256,
+						sawAuthorizationHeader: false,
+					});
 					expect(upload.chunks).toBe(received.totalChunkCount);
 				} finally {
 					rmSync(file, { force: true });
@@ -353,23 +460,78 @@ export function defineE2ESuite(line: LineKey): void {
 			10 * 60_000,
 		);
 
-		(caps.videoPublish && caps.postGetStatus ? test : test.skip)('Get Status with waiting: publish without waiting, then wait for the final status', async () => {
-			await writeSampleMp4(join(env.dataDir, 'e2e-small.mp4'), SMALL_VIDEO_BYTES, { durationSec: 10 });
-			const { run } = await execute(ID.wfVideoStatus);
-			const [published] = nodeOutput(run, 'Publish Video');
-			const [status] = nodeOutput(run, 'Get Status');
-			expect(status).toMatchObject({ publishId: published.publishId, status: 'PUBLISH_COMPLETE', isFinal: true });
-			const task = await emulator.get<{ status: string; postIds: string[] }>(`tasks/${encodeURIComponent(String(published.publishId))}/`);
-			expect(task.status).toBe('PUBLISH_COMPLETE');
-		});
+		(caps.videoPublish && caps.postGetStatus ? test : test.skip)(
+			'Get Status with waiting: publish without waiting, then wait for the final status',
+			async () => {
+				await writeSampleMp4(join(env.dataDir, 'e2e-small.mp4'), SMALL_VIDEO_BYTES, {
+					durationSec: 10,
+				});
+				const { run } = await execute(ID.wfVideoStatus);
+				const [published] = nodeOutput(run, 'Publish Video');
+				const [status] = nodeOutput(run, 'Get Status');
+				expect(status).toMatchObject({
+					publishId: published.publishId,
+					status: 'PUBLISH_COMPLETE',
+					isFinal: true,
+				});
+				const task = await emulator.get<{ status: string; postIds: string[] }>(
+					`tasks/${encodeURIComponent(String(published.publishId))}/`,
+				);
+				expect(task.status).toBe('PUBLISH_COMPLETE');
+			},
+		);
 
-		(caps.photoPublish ? test : test.skip)('Publish Photos: a two-photo carousel from verified URLs, waiting for the final status', async () => {
-			const { run } = await execute(ID.wfPhotos);
-			const [item] = nodeOutput(run, 'Publish Photos');
-			expect(item).toMatchObject({ status: 'PUBLISH_COMPLETE' });
-			const task = await emulator.get<{ kind: string; mediaUrls: string[] }>(`tasks/${encodeURIComponent(String(item.publishId))}/`);
-			expect(task).toMatchObject({ kind: 'photo', mediaUrls: ['https://media.example.com/e2e/1.jpg', 'https://media.example.com/e2e/2.webp'] });
-		});
+		(caps.photoPublish ? test : test.skip)(
+			'Publish Photos: a two-photo carousel from verified URLs, waiting for the final status',
+			async () => {
+				const { run } = await execute(ID.wfPhotos);
+				const [item] = nodeOutput(run, 'Publish Photos');
+				expect(item).toMatchObject({ status: 'PUBLISH_COMPLETE' });
+				const task = await emulator.get<{ kind: string; mediaUrls: string[] }>(
+					`tasks/${encodeURIComponent(String(item.publishId))}/`,
+				);
+				expect(task).toMatchObject({
+					kind: 'photo',
+					mediaUrls: [
+						'https://media.example.com/e2e/1.jpg',
+						'https://media.example.com/e2e/2.webp',
+					],
+				});
+			},
+		);
+
+		(caps.videoGet ? test : test.skip)(
+			'examples/post-stats.json: publish, wait, find the post TikTok does not name in the video list, read its stats',
+			async () => {
+				// TikTok often reports PUBLISH_COMPLETE without post IDs: the example must find the post itself
+				await emulator.post('settings/', { lifecycle: { statusPostIds: 'never' } });
+				try {
+					const { run } = await execute(ID.wfPostStats);
+					const [published] = nodeOutput(run, 'Publish Video');
+					const task = await emulator.get<{ postIds: string[] }>(
+						`tasks/${encodeURIComponent(String(published.publishId))}/`,
+					);
+					const [postId] = task.postIds;
+					expect(postId).toMatch(/^\d{19}$/);
+					expect(published).toMatchObject({
+						status: 'PUBLISH_COMPLETE',
+						postIds: [postId],
+						postIdSource: 'videoList',
+						shareUrl: `https://www.tiktok.com/@${account.username}/video/${postId}`,
+					});
+					const [stats] = nodeOutput(run, 'Get Video Stats');
+					expect(stats).toMatchObject({
+						postId,
+						viewCount: expect.any(Number),
+						likeCount: expect.any(Number),
+						notFound: [],
+					});
+				} finally {
+					await emulator.post('settings/', { lifecycle: { statusPostIds: 'afterModeration' } });
+				}
+			},
+			5 * 60_000,
+		);
 
 		// Last: it starts n8n as a server on the same database
 		(caps.trigger ? test : test.skip)(
@@ -385,16 +547,25 @@ export function defineE2ESuite(line: LineKey): void {
 						userOpenId: emulator.info.openId,
 						content: { publish_id: SAMPLE_PUBLISH_ID, publish_type: 'DIRECT_PUBLISH' },
 					};
-					const valid = await emulator.post<{ status: number; body: string }>('webhooks/deliver/', event);
+					const valid = await emulator.post<{ status: number; body: string }>(
+						'webhooks/deliver/',
+						event,
+					);
 					expect(valid.status).toBe(200);
-					const forged = await emulator.post<{ status: number; body: string }>('webhooks/deliver/', { ...event, tamper: 'signature' });
+					const forged = await emulator.post<{ status: number; body: string }>(
+						'webhooks/deliver/',
+						{ ...event, tamper: 'signature' },
+					);
 					expect(forged.status).toBe(401);
 
 					const executions = await waitFor(
-						'the trigger\'s execution to be stored',
+						"the trigger's execution to be stored",
 						async () => {
 							const list = await n8n.executionsOf(ID.wfTrigger);
-							return list.length > 0 && list.every((e) => e.status !== 'running' && e.status !== 'new') ? list : undefined;
+							return list.length > 0 &&
+								list.every((e) => e.status !== 'running' && e.status !== 'new')
+								? list
+								: undefined;
 						},
 						{ timeoutMs: 30_000, intervalMs: 500 },
 					);
@@ -403,10 +574,16 @@ export function defineE2ESuite(line: LineKey): void {
 					expect(await n8n.executionsOf(ID.wfTrigger)).toHaveLength(1);
 					expect(executions[0]).toMatchObject({ status: 'success', mode: 'webhook' });
 					const [item] = nodeOutput(await n8n.executionRun(executions[0].id), 'TikTok Trigger');
-					expect(item).toMatchObject({ event: 'post.publish.complete', publishId: SAMPLE_PUBLISH_ID, userOpenId: emulator.info.openId });
+					expect(item).toMatchObject({
+						event: 'post.publish.complete',
+						publishId: SAMPLE_PUBLISH_ID,
+						userOpenId: emulator.info.openId,
+					});
 				} catch (error) {
 					const { stdout, stderr } = n8n.serverOutput();
-					throw new Error(`${(error as Error).message}\n--- n8n server stdout (tail) ---\n${tail(stdout)}\n--- n8n server stderr (tail) ---\n${tail(stderr)}`);
+					throw new Error(
+						`${(error as Error).message}\n--- n8n server stdout (tail) ---\n${tail(stdout)}\n--- n8n server stderr (tail) ---\n${tail(stderr)}`,
+					);
 				} finally {
 					await n8n.stopServer();
 				}
@@ -414,4 +591,24 @@ export function defineE2ESuite(line: LineKey): void {
 			5 * 60_000,
 		);
 	});
+}
+
+/** examples/post-stats.json as shipped, with an id, the emulator credential and a 2-second poll interval. */
+function postStatsExample(id: string, credentials: object): object {
+	const workflow = JSON.parse(
+		readFileSync(join(__dirname, '..', '..', 'examples', 'post-stats.json'), 'utf8'),
+	) as {
+		nodes: Array<{
+			type: string;
+			parameters: { options?: { pollIntervalSeconds?: number } };
+			credentials?: object;
+		}>;
+	};
+	for (const node of workflow.nodes) {
+		if (node.type !== 'n8n-nodes-tiktok-publisher.tikTok') continue;
+		node.credentials = credentials;
+		if (node.parameters.options?.pollIntervalSeconds)
+			node.parameters.options.pollIntervalSeconds = 2;
+	}
+	return { ...workflow, id, active: false };
 }

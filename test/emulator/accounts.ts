@@ -2,13 +2,23 @@
 import * as ids from './ids';
 import type { Account, AccountInput, EmulatorApp, EmulatorVideo, PrivacyLevel } from './types';
 
-export const ALL_SCOPES = ['user.info.basic', 'user.info.profile', 'user.info.stats', 'video.list', 'video.publish', 'video.upload'];
+export const ALL_SCOPES = [
+	'user.info.basic',
+	'user.info.profile',
+	'user.info.stats',
+	'video.list',
+	'video.publish',
+	'video.upload',
+];
 
 export function createApp(partial: Partial<EmulatorApp> = {}): EmulatorApp {
 	return {
 		clientKey: 'emu-client-key',
 		clientSecret: 'emu-client-secret',
-		redirectUris: ['http://localhost:5678/rest/oauth2-credential/callback', 'https://n8n.example.com/rest/oauth2-credential/callback'],
+		redirectUris: [
+			'http://localhost:5678/rest/oauth2-credential/callback',
+			'https://n8n.example.com/rest/oauth2-credential/callback',
+		],
 		approvedScopes: [...ALL_SCOPES],
 		verifiedDomains: ['media.example.com'],
 		verifiedUrlPrefixes: ['https://cdn.example.org/verified/'],

@@ -29,19 +29,28 @@ export function authenticate(ctx: RequestContext, anyOfScopes: string[]): ApiAut
 	const { emu } = ctx;
 	const token = bearerToken(ctx.req.headers.authorization);
 	const check = emu.tokens.checkAccessToken(token);
-	if (!check.ok) throw new ApiError(401, 'access_token_invalid', INVALID_TOKEN_MESSAGES[check.reason]);
+	if (!check.ok)
+		throw new ApiError(401, 'access_token_invalid', INVALID_TOKEN_MESSAGES[check.reason]);
 	ctx.entry.tokenId = check.record.id;
 	const app = emu.appByKey(check.record.clientKey);
 	if (!app) throw new ApiError(401, 'access_token_invalid', INVALID_TOKEN_MESSAGES.unknown);
 	// A client access token (client_credentials) carries no user scopes.
 	if (check.record.kind === 'client' || !check.grant) {
-		throw new ApiError(401, 'scope_not_authorized', 'A client access token cannot be used here; a user access token is required.');
+		throw new ApiError(
+			401,
+			'scope_not_authorized',
+			'A client access token cannot be used here; a user access token is required.',
+		);
 	}
 	const account = emu.accountByOpenId(check.grant.openId);
 	if (!account) throw new ApiError(401, 'access_token_invalid', INVALID_TOKEN_MESSAGES.unknown);
 	ctx.entry.openId = account.openId;
 	if (anyOfScopes.length > 0 && !anyOfScopes.some((scope) => check.grant?.scopes.includes(scope))) {
-		throw new ApiError(401, 'scope_not_authorized', `The user did not authorize the scope required for completing this request (${anyOfScopes.join(' or ')}).`);
+		throw new ApiError(
+			401,
+			'scope_not_authorized',
+			`The user did not authorize the scope required for completing this request (${anyOfScopes.join(' or ')}).`,
+		);
 	}
 	return { token: token as string, record: check.record, grant: check.grant, account, app };
 }
@@ -50,19 +59,25 @@ const DISPLAY_BUCKETS: RateLimitBucket[] = ['userInfo', 'videoList', 'videoQuery
 
 /** The limiter key: the access token, or for the Display endpoints the app when settings.display.rateLimitKey is 'app'. */
 function limiterKey(ctx: RequestContext, auth: ApiAuth, bucket: RateLimitBucket): string {
-	if (DISPLAY_BUCKETS.includes(bucket) && ctx.emu.settings.display.rateLimitKey === 'app') return `app:${auth.app.clientKey}`;
+	if (DISPLAY_BUCKETS.includes(bucket) && ctx.emu.settings.display.rateLimitKey === 'app')
+		return `app:${auth.app.clientKey}`;
 	return auth.token;
 }
 
 /** Headers for a 429, as settings.rateLimitHeaders asks (TikTok documents none). */
-function rateLimitHeaders(ctx: RequestContext, freesAtMs: number | undefined): Record<string, string> | undefined {
+function rateLimitHeaders(
+	ctx: RequestContext,
+	freesAtMs: number | undefined,
+): Record<string, string> | undefined {
 	const mode = ctx.emu.settings.rateLimitHeaders;
 	if (mode === 'none' || freesAtMs === undefined) return undefined;
 	const waitMs = Math.max(0, freesAtMs - ctx.emu.clock.now());
 	const headers: Record<string, string> = {};
-	if (mode === 'retryAfter' || mode === 'both') headers['Retry-After'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
+	if (mode === 'retryAfter' || mode === 'both')
+		headers['Retry-After'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
 	// Wall-clock unix seconds: the client compares it with its own clock, which knows nothing of the virtual offset.
-	if (mode === 'xRateLimitReset' || mode === 'both') headers['x-ratelimit-reset'] = String(Math.ceil((Date.now() + waitMs) / 1000));
+	if (mode === 'xRateLimitReset' || mode === 'both')
+		headers['x-ratelimit-reset'] = String(Math.ceil((Date.now() + waitMs) / 1000));
 	return headers;
 }
 
@@ -74,11 +89,21 @@ export function rateLimit(ctx: RequestContext, auth: ApiAuth, bucket: RateLimitB
 	const now = emu.clock.now();
 	if (!emu.limiter.tryHit(bucket, key, limit, now)) {
 		const per = key === auth.token ? 'per access token' : 'per app';
-		throw new ApiError(429, 'rate_limit_exceeded', `Rate limit exceeded: at most ${limit} requests per minute ${per} for this endpoint.`, {}, rateLimitHeaders(ctx, emu.limiter.freesAt(bucket, key, now)));
+		throw new ApiError(
+			429,
+			'rate_limit_exceeded',
+			`Rate limit exceeded: at most ${limit} requests per minute ${per} for this endpoint.`,
+			{},
+			rateLimitHeaders(ctx, emu.limiter.freesAt(bucket, key, now)),
+		);
 	}
 }
 
-export function authorize(ctx: RequestContext, anyOfScopes: string[], bucket: RateLimitBucket): ApiAuth {
+export function authorize(
+	ctx: RequestContext,
+	anyOfScopes: string[],
+	bucket: RateLimitBucket,
+): ApiAuth {
 	const auth = authenticate(ctx, anyOfScopes);
 	rateLimit(ctx, auth, bucket);
 	return auth;

@@ -5,7 +5,18 @@ import { creatorInfo, contentInit, inboxInit, videoInit } from './publish';
 import { cancel, statusFetch } from './status';
 import { userInfo, videoList, videoQuery } from './display';
 import { authorizePage, revokeEndpoint, tokenEndpoint } from './oauth';
-import { ApiError, BodyTooLargeError, drain, mediaType, OAuthError, readSmallBody, sleep, withTrailingSlash, writeReply, type Reply } from './http';
+import {
+	ApiError,
+	BodyTooLargeError,
+	drain,
+	mediaType,
+	OAuthError,
+	readSmallBody,
+	sleep,
+	withTrailingSlash,
+	writeReply,
+	type Reply,
+} from './http';
 import * as ids from './ids';
 import { isLateFault } from './faults';
 import { envelope, faultReply, oauthError } from './replies';
@@ -23,14 +34,49 @@ interface Route {
 }
 
 const ROUTES: Record<string, Route> = {
-	'/v2/auth/authorize/': { method: 'GET', target: 'authorize', flavor: 'oauth', handler: authorizePage },
+	'/v2/auth/authorize/': {
+		method: 'GET',
+		target: 'authorize',
+		flavor: 'oauth',
+		handler: authorizePage,
+	},
 	'/v2/oauth/token/': { method: 'POST', target: 'token', flavor: 'oauth', handler: tokenEndpoint },
-	'/v2/oauth/revoke/': { method: 'POST', target: 'revoke', flavor: 'oauth', handler: revokeEndpoint },
-	'/v2/post/publish/creator_info/query/': { method: 'POST', target: 'creatorInfo', flavor: 'api', handler: creatorInfo },
-	'/v2/post/publish/video/init/': { method: 'POST', target: 'videoInit', flavor: 'api', handler: videoInit },
-	'/v2/post/publish/inbox/video/init/': { method: 'POST', target: 'inboxInit', flavor: 'api', handler: inboxInit },
-	'/v2/post/publish/content/init/': { method: 'POST', target: 'contentInit', flavor: 'api', handler: contentInit },
-	'/v2/post/publish/status/fetch/': { method: 'POST', target: 'status', flavor: 'api', handler: statusFetch },
+	'/v2/oauth/revoke/': {
+		method: 'POST',
+		target: 'revoke',
+		flavor: 'oauth',
+		handler: revokeEndpoint,
+	},
+	'/v2/post/publish/creator_info/query/': {
+		method: 'POST',
+		target: 'creatorInfo',
+		flavor: 'api',
+		handler: creatorInfo,
+	},
+	'/v2/post/publish/video/init/': {
+		method: 'POST',
+		target: 'videoInit',
+		flavor: 'api',
+		handler: videoInit,
+	},
+	'/v2/post/publish/inbox/video/init/': {
+		method: 'POST',
+		target: 'inboxInit',
+		flavor: 'api',
+		handler: inboxInit,
+	},
+	'/v2/post/publish/content/init/': {
+		method: 'POST',
+		target: 'contentInit',
+		flavor: 'api',
+		handler: contentInit,
+	},
+	'/v2/post/publish/status/fetch/': {
+		method: 'POST',
+		target: 'status',
+		flavor: 'api',
+		handler: statusFetch,
+	},
 	'/v2/post/publish/cancel/': { method: 'POST', target: 'cancel', flavor: 'api', handler: cancel },
 	'/v2/user/info/': { method: 'GET', target: 'userInfo', flavor: 'api', handler: userInfo },
 	'/v2/video/list/': { method: 'POST', target: 'videoList', flavor: 'api', handler: videoList },
@@ -44,9 +90,12 @@ function loggableBody(req: IncomingMessage, body: Buffer): unknown {
 	try {
 		if (type === 'application/json') {
 			const parsed: unknown = JSON.parse(body.toString('utf8'));
-			return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? redactRecord(parsed as Record<string, unknown>) : parsed;
+			return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+				? redactRecord(parsed as Record<string, unknown>)
+				: parsed;
 		}
-		if (type === 'application/x-www-form-urlencoded') return redactRecord(Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+		if (type === 'application/x-www-form-urlencoded')
+			return redactRecord(Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
 	} catch {
 		// Logged as text below.
 	}
@@ -70,14 +119,25 @@ function runHandler(route: Route, ctx: RequestContext): Reply {
 			const reply = envelope(ctx.logId, error.httpStatus, error.code, error.message, error.data);
 			return error.headers ? { ...reply, headers: { ...reply.headers, ...error.headers } } : reply;
 		}
-		if (error instanceof OAuthError) return oauthError(ctx.logId, error.error, error.description, ctx.emu.settings.oauth);
+		if (error instanceof OAuthError)
+			return oauthError(ctx.logId, error.error, error.description, ctx.emu.settings.oauth);
 		// An emulator bug must be loud, not look like a TikTok outage.
 		console.error('[tiktok-emulator] handler crashed', error);
-		return envelope(ctx.logId, 500, 'internal_error', `Emulator error: ${(error as Error).message}`, {});
+		return envelope(
+			ctx.logId,
+			500,
+			'internal_error',
+			`Emulator error: ${(error as Error).message}`,
+			{},
+		);
 	}
 }
 
-export async function handleApiRequest(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleApiRequest(
+	emu: TikTokEmulator,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://emulator.invalid');
 	const path = withTrailingSlash(url.pathname);
 	if (path.startsWith('/__emulator/')) return handleControl(emu, req, res, url);
@@ -93,7 +153,14 @@ export async function handleApiRequest(emu: TikTokEmulator, req: IncomingMessage
 	}
 }
 
-async function routeApi(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse, url: URL, path: string, entry: RequestLogEntry): Promise<void> {
+async function routeApi(
+	emu: TikTokEmulator,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	path: string,
+	entry: RequestLogEntry,
+): Promise<void> {
 	const logId = ids.logId(emu.clock.now());
 	const send = (reply: Reply) => {
 		entry.status = reply.status;
@@ -107,7 +174,16 @@ async function routeApi(emu: TikTokEmulator, req: IncomingMessage, res: ServerRe
 	}
 	if (req.method !== route.method) {
 		await drain(req);
-		return send({ ...envelope(logId, 405, 'method_not_allowed', `${url.pathname} accepts ${route.method} only`, {}), headers: { Allow: route.method, 'x-tt-logid': logId } });
+		return send({
+			...envelope(
+				logId,
+				405,
+				'method_not_allowed',
+				`${url.pathname} accepts ${route.method} only`,
+				{},
+			),
+			headers: { Allow: route.method, 'x-tt-logid': logId },
+		});
 	}
 	let body: Buffer;
 	try {
@@ -119,7 +195,12 @@ async function routeApi(emu: TikTokEmulator, req: IncomingMessage, res: ServerRe
 	}
 	entry.bodyBytes = body.length;
 	entry.body = loggableBody(req, body);
-	if (route.target === 'videoInit' || route.target === 'inboxInit' || route.target === 'contentInit') emu.countInitCall(route.target);
+	if (
+		route.target === 'videoInit' ||
+		route.target === 'inboxInit' ||
+		route.target === 'contentInit'
+	)
+		emu.countInitCall(route.target);
 
 	const fault = emu.faults.take(route.target, { publishId: peekPublishId(body) });
 	const late = fault !== undefined && isLateFault(fault);

@@ -7,7 +7,12 @@ let emu: TikTokEmulator;
 let tokens: TokenResponse;
 
 beforeEach(async () => {
-	emu = await startEmulator({ settings: { rateLimits: { videoInit: 1000, inboxInit: 1000, contentInit: 1000, status: 1000 }, lifecycle: { downloadMs: 10_000 } } });
+	emu = await startEmulator({
+		settings: {
+			rateLimits: { videoInit: 1000, inboxInit: 1000, contentInit: 1000, status: 1000 },
+			lifecycle: { downloadMs: 10_000 },
+		},
+	});
 	tokens = emu.issueTokens();
 });
 
@@ -15,16 +20,28 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const post = (path: string, body: unknown, token = tokens.access_token) => apiCall(emu, path, { token, body });
-const cancel = (publishId: string, token = tokens.access_token) => post(CANCEL, { publish_id: publishId }, token);
-const status = async (publishId: string) => (await post('/v2/post/publish/status/fetch/', { publish_id: publishId })).json.data;
+const post = (path: string, body: unknown, token = tokens.access_token) =>
+	apiCall(emu, path, { token, body });
+const cancel = (publishId: string, token = tokens.access_token) =>
+	post(CANCEL, { publish_id: publishId }, token);
+const status = async (publishId: string) =>
+	(await post('/v2/post/publish/status/fetch/', { publish_id: publishId })).json.data;
 
 function expectCode(result: HttpResult, httpStatus: number, code: string): void {
-	expect({ status: result.status, code: result.json.error.code }).toEqual({ status: httpStatus, code });
+	expect({ status: result.status, code: result.json.error.code }).toEqual({
+		status: httpStatus,
+		code,
+	});
 }
 
-async function pull(path = '/v2/post/publish/video/init/', url = 'https://media.example.com/v.mp4'): Promise<string> {
-	const result = await post(path, { post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Pulled' }, source_info: { source: 'PULL_FROM_URL', video_url: url } });
+async function pull(
+	path = '/v2/post/publish/video/init/',
+	url = 'https://media.example.com/v.mp4',
+): Promise<string> {
+	const result = await post(path, {
+		post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Pulled' },
+		source_info: { source: 'PULL_FROM_URL', video_url: url },
+	});
 	expect(result.json.error.code).toBe('ok');
 	return result.json.data.publish_id;
 }
@@ -34,7 +51,11 @@ async function photo(mode: 'DIRECT_POST' | 'MEDIA_UPLOAD'): Promise<string> {
 		media_type: 'PHOTO',
 		post_mode: mode,
 		post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Photos' },
-		source_info: { source: 'PULL_FROM_URL', photo_images: ['https://media.example.com/a.jpg'], photo_cover_index: 0 },
+		source_info: {
+			source: 'PULL_FROM_URL',
+			photo_images: ['https://media.example.com/a.jpg'],
+			photo_cover_index: 0,
+		},
 	});
 	return result.json.data.publish_id;
 }
@@ -44,19 +65,36 @@ test('while downloading: 200 with no data, then FAILED publish_cancelled, a post
 	emu.clock.advance(3000);
 	const result = await cancel(publishId);
 	expect(result.status).toBe(200);
-	expect(result.json).toEqual({ error: { code: 'ok', message: '', log_id: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/) } });
-	expect(await status(publishId)).toMatchObject({ status: 'FAILED', fail_reason: 'publish_cancelled', publicaly_available_post_id: [] });
+	expect(result.json).toEqual({
+		error: { code: 'ok', message: '', log_id: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/) },
+	});
+	expect(await status(publishId)).toMatchObject({
+		status: 'FAILED',
+		fail_reason: 'publish_cancelled',
+		publicaly_available_post_id: [],
+	});
 	const failed = emu.webhooks.events.filter((e) => e.event === 'post.publish.failed');
-	expect(failed.map((e) => e.content)).toEqual([{ publish_id: publishId, publish_type: 'DIRECT_PUBLISH', reason: 'publish_cancelled' }]);
+	expect(failed.map((e) => e.content)).toEqual([
+		{ publish_id: publishId, publish_type: 'DIRECT_PUBLISH', reason: 'publish_cancelled' },
+	]);
 	emu.clock.advance(60_000);
 	expect(emu.getTask(publishId)?.postIds).toEqual([]);
 	expect(emu.videosOf().map((v) => v.publishId)).not.toContain(publishId);
 });
 
 test('every pull task can be cancelled: direct and inbox video, direct and inbox photos', async () => {
-	const ids = [await pull(), await pull('/v2/post/publish/inbox/video/init/'), await photo('DIRECT_POST'), await photo('MEDIA_UPLOAD')];
+	const ids = [
+		await pull(),
+		await pull('/v2/post/publish/inbox/video/init/'),
+		await photo('DIRECT_POST'),
+		await photo('MEDIA_UPLOAD'),
+	];
 	for (const publishId of ids) expectCode(await cancel(publishId), 200, 'ok');
-	for (const publishId of ids) expect(await status(publishId)).toMatchObject({ status: 'FAILED', fail_reason: 'publish_cancelled' });
+	for (const publishId of ids)
+		expect(await status(publishId)).toMatchObject({
+			status: 'FAILED',
+			fail_reason: 'publish_cancelled',
+		});
 });
 
 test('publish_not_cancellable (400): after cancel, near the end of the download, in processing, complete, failed, and FILE_UPLOAD', async () => {
@@ -119,8 +157,19 @@ test('url_ownership_unverified (403) when the URL is no longer verified for the 
 test('401 access_token_invalid and scope_not_authorized; either posting scope is enough', async () => {
 	const publishId = await pull();
 	expectCode(await cancel(publishId, 'act.unknown'), 401, 'access_token_invalid');
-	expectCode(await cancel(publishId, emu.issueTokens(undefined, { scopes: ['user.info.basic', 'video.list'] }).access_token), 401, 'scope_not_authorized');
-	expectCode(await cancel(publishId, emu.issueTokens(undefined, { scopes: ['video.upload'] }).access_token), 200, 'ok');
+	expectCode(
+		await cancel(
+			publishId,
+			emu.issueTokens(undefined, { scopes: ['user.info.basic', 'video.list'] }).access_token,
+		),
+		401,
+		'scope_not_authorized',
+	);
+	expectCode(
+		await cancel(publishId, emu.issueTokens(undefined, { scopes: ['video.upload'] }).access_token),
+		200,
+		'ok',
+	);
 });
 
 test('429 when a limit is set (TikTok documents none, so unlimited by default); injected 5xx is internal_error', async () => {

@@ -44,23 +44,40 @@ export class PostingCaps {
 
 	/** Banned, daily post cap, then the app's active-user cap: what creator_info and the Direct Post inits check. */
 	directPostBlock(account: Account, app: EmulatorApp): CapBlock | undefined {
-		if (account.bannedFromPosting) return { code: 'spam_risk_user_banned_from_posting', message: 'The user is banned from making new posts.' };
+		if (account.bannedFromPosting)
+			return {
+				code: 'spam_risk_user_banned_from_posting',
+				message: 'The user is banned from making new posts.',
+			};
 		if (this.postsToday(account) >= account.dailyPostCap) {
-			return { code: 'spam_risk_too_many_posts', message: `The daily post cap (${account.dailyPostCap}) for this creator has been reached.` };
+			return {
+				code: 'spam_risk_too_many_posts',
+				message: `The daily post cap (${account.dailyPostCap}) for this creator has been reached.`,
+			};
 		}
 		const active = this.activeSet(app);
 		if (!active.has(account.openId) && active.size >= this.activeUserCap(app)) {
-			return { code: 'reached_active_user_cap', message: 'The daily quota of active publishing users for this client has been reached.' };
+			return {
+				code: 'reached_active_user_cap',
+				message: 'The daily quota of active publishing users for this client has been reached.',
+			};
 		}
 		return undefined;
 	}
 
 	/** Banned, then pending shares: what the inbox inits check. */
 	inboxBlock(account: Account): CapBlock | undefined {
-		if (account.bannedFromPosting) return { code: 'spam_risk_user_banned_from_posting', message: 'The user is banned from making new posts.' };
+		if (account.bannedFromPosting)
+			return {
+				code: 'spam_risk_user_banned_from_posting',
+				message: 'The user is banned from making new posts.',
+			};
 		const cap = this.emu.settings.pendingShareCap;
 		if (this.pendingShares(account) >= cap) {
-			return { code: 'spam_risk_too_many_pending_share', message: `At most ${cap} pending shares are allowed within 24 hours.` };
+			return {
+				code: 'spam_risk_too_many_pending_share',
+				message: `At most ${cap} pending shares are allowed within 24 hours.`,
+			};
 		}
 		return undefined;
 	}

@@ -35,16 +35,27 @@ function idFor(createTimeMs: number, random: () => number, taken: Set<string>): 
 }
 
 /** Builds (does not attach) `count` videos, newest first. `taken` holds every id already in use. */
-export function buildCatalogue(options: SeedVideosOptions, nowMs: number, taken: Set<string>): EmulatorVideo[] {
+export function buildCatalogue(
+	options: SeedVideosOptions,
+	nowMs: number,
+	taken: Set<string>,
+): EmulatorVideo[] {
 	const { count } = options;
-	if (!Number.isInteger(count) || count < 0) throw new TypeError('count must be a non-negative integer');
+	if (!Number.isInteger(count) || count < 0)
+		throw new TypeError('count must be a non-negative integer');
 	const spacing = options.spacingMs ?? DEFAULT_SPACING_MS;
-	if (!Number.isInteger(spacing) || spacing < 1000) throw new TypeError('spacingMs must be an integer of at least 1000 (create_time is in seconds)');
+	if (!Number.isInteger(spacing) || spacing < 1000)
+		throw new TypeError(
+			'spacingMs must be an integer of at least 1000 (create_time is in seconds)',
+		);
 	// Whole seconds by default, so cursor (ms) = create_time (s) * 1000 for every seeded video.
 	const newest = options.newestAtMs ?? Math.floor((nowMs - spacing) / 1000) * 1000;
 	const prefix = options.titlePrefix ?? 'Catalogue video';
 	const hidden = new Set(options.privateIndexes ?? []);
-	const random = options.seed === undefined ? () => Math.floor(Math.random() * 2 ** 32) >>> 0 : prng(options.seed);
+	const random =
+		options.seed === undefined
+			? () => Math.floor(Math.random() * 2 ** 32) >>> 0
+			: prng(options.seed);
 	const videos: EmulatorVideo[] = [];
 	for (let i = 0; i < count; i++) {
 		const n = count - i;

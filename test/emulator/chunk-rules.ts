@@ -34,14 +34,46 @@ const MAX_VIDEO_BINARY = 4 * 1024 * MIB;
 export function chunkBounds(mode: ChunkRuleMode): ChunkBounds {
 	switch (mode) {
 		case 'decimal':
-			return { minChunk: 5 * MB, maxChunk: 64 * MB, wholeBelow: 5 * MB, mustChunkAbove: 64 * MB, maxFinalChunk: 128 * MB, maxChunkCount: 1000, maxVideoSize: MAX_VIDEO_DECIMAL };
+			return {
+				minChunk: 5 * MB,
+				maxChunk: 64 * MB,
+				wholeBelow: 5 * MB,
+				mustChunkAbove: 64 * MB,
+				maxFinalChunk: 128 * MB,
+				maxChunkCount: 1000,
+				maxVideoSize: MAX_VIDEO_DECIMAL,
+			};
 		case 'binary':
-			return { minChunk: 5 * MIB, maxChunk: 64 * MIB, wholeBelow: 5 * MIB, mustChunkAbove: 64 * MIB, maxFinalChunk: 128 * MIB, maxChunkCount: 1000, maxVideoSize: MAX_VIDEO_BINARY };
+			return {
+				minChunk: 5 * MIB,
+				maxChunk: 64 * MIB,
+				wholeBelow: 5 * MIB,
+				mustChunkAbove: 64 * MIB,
+				maxFinalChunk: 128 * MIB,
+				maxChunkCount: 1000,
+				maxVideoSize: MAX_VIDEO_BINARY,
+			};
 		case 'lenient':
-			return { minChunk: 5 * MB, maxChunk: 64 * MIB, wholeBelow: 5 * MB, mustChunkAbove: 64 * MIB, maxFinalChunk: 128 * MIB, maxChunkCount: 1000, maxVideoSize: MAX_VIDEO_BINARY };
+			return {
+				minChunk: 5 * MB,
+				maxChunk: 64 * MIB,
+				wholeBelow: 5 * MB,
+				mustChunkAbove: 64 * MIB,
+				maxFinalChunk: 128 * MIB,
+				maxChunkCount: 1000,
+				maxVideoSize: MAX_VIDEO_BINARY,
+			};
 		case 'strict':
 			// Intersection of both readings: the larger minimum, the smaller maximum.
-			return { minChunk: 5 * MIB, maxChunk: 64 * MB, wholeBelow: 5 * MIB, mustChunkAbove: 64 * MB, maxFinalChunk: 128 * MB, maxChunkCount: 1000, maxVideoSize: MAX_VIDEO_DECIMAL };
+			return {
+				minChunk: 5 * MIB,
+				maxChunk: 64 * MB,
+				wholeBelow: 5 * MIB,
+				mustChunkAbove: 64 * MB,
+				maxFinalChunk: 128 * MB,
+				maxChunkCount: 1000,
+				maxVideoSize: MAX_VIDEO_DECIMAL,
+			};
 		default:
 			throw new TypeError(`Unknown chunkRules mode: ${String(mode)}`);
 	}
@@ -61,11 +93,14 @@ export interface ChunkPlan {
 export function checkChunkPlan(plan: ChunkPlan, mode: ChunkRuleMode): string | undefined {
 	const bounds = chunkBounds(mode);
 	const { videoSize, chunkSize, totalChunkCount } = plan;
-	if (videoSize > bounds.maxVideoSize) return `${VIDEO_SIZE_INVALID}: video_size must not exceed ${bounds.maxVideoSize} bytes`;
+	if (videoSize > bounds.maxVideoSize)
+		return `${VIDEO_SIZE_INVALID}: video_size must not exceed ${bounds.maxVideoSize} bytes`;
 
 	if (videoSize < bounds.wholeBelow) {
-		if (chunkSize !== videoSize) return `${CHUNK_SIZE_INVALID}: videos under ${bounds.wholeBelow} bytes must be uploaded whole (chunk_size == video_size)`;
-		if (totalChunkCount !== 1) return `${CHUNK_COUNT_INVALID}: videos under ${bounds.wholeBelow} bytes are one chunk`;
+		if (chunkSize !== videoSize)
+			return `${CHUNK_SIZE_INVALID}: videos under ${bounds.wholeBelow} bytes must be uploaded whole (chunk_size == video_size)`;
+		if (totalChunkCount !== 1)
+			return `${CHUNK_COUNT_INVALID}: videos under ${bounds.wholeBelow} bytes are one chunk`;
 		return undefined;
 	}
 
@@ -74,12 +109,15 @@ export function checkChunkPlan(plan: ChunkPlan, mode: ChunkRuleMode): string | u
 		return `${CHUNK_SIZE_INVALID}: chunk_size must be between ${bounds.minChunk} and ${bounds.maxChunk} bytes`;
 	}
 	const expectedCount = Math.floor(videoSize / chunkSize);
-	if (totalChunkCount !== expectedCount) return `${CHUNK_COUNT_INVALID}: expected floor(video_size / chunk_size) = ${expectedCount}`;
-	if (totalChunkCount < 1 || totalChunkCount > bounds.maxChunkCount) return `${CHUNK_COUNT_INVALID}: between 1 and ${bounds.maxChunkCount} chunks`;
+	if (totalChunkCount !== expectedCount)
+		return `${CHUNK_COUNT_INVALID}: expected floor(video_size / chunk_size) = ${expectedCount}`;
+	if (totalChunkCount < 1 || totalChunkCount > bounds.maxChunkCount)
+		return `${CHUNK_COUNT_INVALID}: between 1 and ${bounds.maxChunkCount} chunks`;
 	if (videoSize > bounds.mustChunkAbove && totalChunkCount < 2) {
 		return `${CHUNK_SIZE_INVALID}: videos over ${bounds.mustChunkAbove} bytes must be uploaded in several chunks`;
 	}
-	if (finalChunkLength(plan) > bounds.maxFinalChunk) return `${CHUNK_SIZE_INVALID}: the final chunk would exceed ${bounds.maxFinalChunk} bytes`;
+	if (finalChunkLength(plan) > bounds.maxFinalChunk)
+		return `${CHUNK_SIZE_INVALID}: the final chunk would exceed ${bounds.maxFinalChunk} bytes`;
 	return undefined;
 }
 
@@ -89,7 +127,10 @@ export function finalChunkLength(plan: ChunkPlan): number {
 }
 
 /** Byte range [start, end] (inclusive) of chunk `index` of a valid plan. */
-export function chunkRange(plan: ChunkPlan, index: number): { start: number; end: number; length: number } {
+export function chunkRange(
+	plan: ChunkPlan,
+	index: number,
+): { start: number; end: number; length: number } {
 	const start = index * plan.chunkSize;
 	const length = index === plan.totalChunkCount - 1 ? finalChunkLength(plan) : plan.chunkSize;
 	return { start, end: start + length - 1, length };

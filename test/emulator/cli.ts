@@ -33,7 +33,8 @@ export function parseArgs(argv: string[]): CliArgs {
 		};
 		const port = () => {
 			const n = Number(value());
-			if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} needs a port number`);
+			if (!Number.isInteger(n) || n < 0 || n > 65535)
+				throw new Error(`${flag} needs a port number`);
 			return n;
 		};
 		switch (flag) {
@@ -48,7 +49,8 @@ export function parseArgs(argv: string[]): CliArgs {
 				break;
 			case '--upload-server': {
 				const mode = value();
-				if (mode !== 'same' && mode !== 'separate') throw new Error('--upload-server is same or separate');
+				if (mode !== 'same' && mode !== 'separate')
+					throw new Error('--upload-server is same or separate');
 				options.uploadServer = mode;
 				break;
 			}
@@ -84,7 +86,8 @@ function saveState(emulator: TikTokEmulator, file: string, previous: { json: str
 async function main(): Promise<void> {
 	const { options, stateFile } = parseArgs(process.argv.slice(2));
 	const emulator = await startEmulator(options);
-	if (stateFile && existsSync(stateFile)) emulator.importState(JSON.parse(readFileSync(stateFile, 'utf8')) as EmulatorStateSnapshot);
+	if (stateFile && existsSync(stateFile))
+		emulator.importState(JSON.parse(readFileSync(stateFile, 'utf8')) as EmulatorStateSnapshot);
 	const tokens = emulator.issueTokens();
 	const saved = { json: '' };
 	if (stateFile) {

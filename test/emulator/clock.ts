@@ -29,7 +29,8 @@ export class OffsetClock implements EmulatorClock {
 	}
 
 	advance(ms: number): void {
-		if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance(ms) needs a finite ms >= 0, got ${ms}`);
+		if (!Number.isFinite(ms) || ms < 0)
+			throw new RangeError(`clock.advance(ms) needs a finite ms >= 0, got ${ms}`);
 		this.offset += ms;
 		for (const listener of this.listeners) listener();
 	}

@@ -6,7 +6,14 @@ import { createInterface } from 'node:readline';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type TikTokEmulator } from './index';
-import { apiCall, fileInitBody, makeBytes, putChunk, request, type HttpResult } from './test-helpers';
+import {
+	apiCall,
+	fileInitBody,
+	makeBytes,
+	putChunk,
+	request,
+	type HttpResult,
+} from './test-helpers';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -21,7 +28,11 @@ describe('control API (/__emulator/)', () => {
 		await emu.close();
 	});
 
-	const control = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<HttpResult> =>
+	const control = (
+		path: string,
+		body?: unknown,
+		method = body === undefined ? 'GET' : 'POST',
+	): Promise<HttpResult> =>
 		request(`${emu.baseUrl}/__emulator/${path}`, {
 			method,
 			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -30,13 +41,25 @@ describe('control API (/__emulator/)', () => {
 
 	test('state, tokens, clock, settings, app', async () => {
 		const state = await control('state');
-		expect(state.json).toMatchObject({ baseUrl: emu.baseUrl, uploadBaseUrl: emu.uploadBaseUrl, defaultAccountOpenId: emu.defaultAccount.openId, app: { clientKey: 'emu-client-key' } });
+		expect(state.json).toMatchObject({
+			baseUrl: emu.baseUrl,
+			uploadBaseUrl: emu.uploadBaseUrl,
+			defaultAccountOpenId: emu.defaultAccount.openId,
+			app: { clientKey: 'emu-client-key' },
+		});
 		expect(state.json.settings.rateLimits.cancel).toBeNull();
 		expect((await control('summary')).status).toBe(200);
 
 		const tokens = await control('tokens', { scopes: ['user.info.basic'], accessTtlSec: 100 });
-		expect(tokens.json).toMatchObject({ open_id: emu.defaultAccount.openId, scope: 'user.info.basic', expires_in: 100 });
-		const info = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.json.access_token });
+		expect(tokens.json).toMatchObject({
+			open_id: emu.defaultAccount.openId,
+			scope: 'user.info.basic',
+			expires_in: 100,
+		});
+		const info = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: tokens.json.access_token,
+		});
 		expect(info.status).toBe(200);
 
 		const before = emu.clock.now();
@@ -44,7 +67,10 @@ describe('control API (/__emulator/)', () => {
 		expect(advanced.json.offsetMs).toBe(3_600_000);
 		expect(emu.clock.now() - before).toBeGreaterThanOrEqual(3_600_000);
 
-		const settings = await control('settings', { oauth: { clientKeyFrom: 'bodyOrQuery' }, rateLimits: { status: 2 } });
+		const settings = await control('settings', {
+			oauth: { clientKeyFrom: 'bodyOrQuery' },
+			rateLimits: { status: 2 },
+		});
 		expect(settings.json.oauth).toMatchObject({ clientKeyFrom: 'bodyOrQuery', rotation: 'strict' });
 		expect(emu.settings.rateLimits.status).toBe(2);
 		const typo = await control('settings', { oauth: { clientKeyForm: 'body' } });
@@ -64,43 +90,83 @@ describe('control API (/__emulator/)', () => {
 		expect((await control('faults')).json[0]).toMatchObject({ fired: 1, remaining: 0 });
 		expect((await control('faults', { target: 'upload', chunkIndex: 0 })).status).toBe(400);
 
-		const init = await apiCall(emu, '/v2/post/publish/video/init/', { token, body: fileInitBody(1000, 1000, 1) });
+		const init = await apiCall(emu, '/v2/post/publish/video/init/', {
+			token,
+			body: fileInitBody(1000, 1000, 1),
+		});
 		const publishId: string = init.json.data.publish_id;
 		await putChunk(init.json.data.upload_url, makeBytes(1000), 'bytes 0-999/1000');
 		const upload = await control(`uploads/${encodeURIComponent(publishId)}`);
-		expect(upload.json).toMatchObject({ publishId, bytesReceived: 1000, complete: true, putCount: 1 });
+		expect(upload.json).toMatchObject({
+			publishId,
+			bytesReceived: 1000,
+			complete: true,
+			putCount: 1,
+		});
 		const task = await control(`tasks/${encodeURIComponent(publishId)}`);
-		expect(task.json).toMatchObject({ publishId, status: 'PROCESSING_UPLOAD', postInfo: { privacy_level: 'SELF_ONLY' } });
+		expect(task.json).toMatchObject({
+			publishId,
+			status: 'PROCESSING_UPLOAD',
+			postInfo: { privacy_level: 'SELF_ONLY' },
+		});
 		expect((await control('tasks')).json).toHaveLength(1);
 		expect((await control('tasks/nope')).status).toBe(404);
 
 		const requests = await control('requests');
-		expect(requests.json.map((r: { path: string }) => r.path)).toEqual(['/v2/post/publish/creator_info/query/', '/v2/post/publish/video/init/', '/upload/video/']);
+		expect(requests.json.map((r: { path: string }) => r.path)).toEqual([
+			'/v2/post/publish/creator_info/query/',
+			'/v2/post/publish/video/init/',
+			'/upload/video/',
+		]);
 		expect(requests.json[1].headers.authorization).toBe('Bearer [redacted]');
 		expect(requests.json[1].body.source_info.video_size).toBe(1000);
 		const since = await control(`requests?since=${requests.json[1].id}`);
 		expect(since.json).toHaveLength(1);
-		expect((await control('init-calls')).json).toEqual({ total: 1, videoInit: 1, inboxInit: 0, contentInit: 0 });
+		expect((await control('init-calls')).json).toEqual({
+			total: 1,
+			videoInit: 1,
+			inboxInit: 0,
+			contentInit: 0,
+		});
 	});
 
 	test('outcomes, inbox completion, accounts, consent, revoke, webhooks', async () => {
 		const account = await control('accounts', { username: 'e2e.creator', isPrivate: true });
-		expect(account.json).toMatchObject({ username: 'e2e.creator', isPrivate: true, openId: expect.stringMatching(/^-000/) });
+		expect(account.json).toMatchObject({
+			username: 'e2e.creator',
+			isPrivate: true,
+			openId: expect.stringMatching(/^-000/),
+		});
 		const openId: string = account.json.openId;
-		expect((await control(`accounts/${encodeURIComponent(openId)}`, { bannedFromPosting: true })).json.bannedFromPosting).toBe(true);
+		expect(
+			(await control(`accounts/${encodeURIComponent(openId)}`, { bannedFromPosting: true })).json
+				.bannedFromPosting,
+		).toBe(true);
 		expect((await control('consent', { openId })).json.consentOpenId).toBe(openId);
 		expect(emu.consentAccount?.openId).toBe(openId);
 
 		const token = emu.issueTokens().access_token;
 		expect((await control('outcome/next', { failReason: 'internal' })).status).toBe(200);
-		const pull = await apiCall(emu, '/v2/post/publish/inbox/video/init/', { token, body: { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } } });
+		const pull = await apiCall(emu, '/v2/post/publish/inbox/video/init/', {
+			token,
+			body: {
+				source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+			},
+		});
 		await control('clock/advance', { ms: 10_000 });
 		expect(emu.getTask(pull.json.data.publish_id)?.failReason).toBe('internal');
 
-		const inbox = await apiCall(emu, '/v2/post/publish/inbox/video/init/', { token, body: { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } } });
+		const inbox = await apiCall(emu, '/v2/post/publish/inbox/video/init/', {
+			token,
+			body: {
+				source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+			},
+		});
 		const inboxId = encodeURIComponent(inbox.json.data.publish_id);
 		await control('clock/advance', { ms: 10_000 });
-		const completed = await control(`tasks/${inboxId}/complete-inbox`, { postIds: ['7602997517160123666'] });
+		const completed = await control(`tasks/${inboxId}/complete-inbox`, {
+			postIds: ['7602997517160123666'],
+		});
 		expect(completed.json.status).toBe('PUBLISH_COMPLETE');
 
 		const receiver = http.createServer((req, res) => {
@@ -110,9 +176,19 @@ describe('control API (/__emulator/)', () => {
 		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 		try {
 			const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-			const delivered = await control('webhooks/deliver', { url, event: 'post.publish.complete', content: { publish_id: 'x', publish_type: 'INBOX_SHARE' } });
-			expect(delivered.json).toMatchObject({ status: 200, body: 'ok', signatureHeader: expect.stringMatching(/^t=\d+,s=[0-9a-f]{64}$/) });
-			expect((await control('webhooks/config', { callbackUrl: url, retry: { baseDelayMs: 10 } })).json).toMatchObject({ callbackUrl: url, retry: { baseDelayMs: 10 } });
+			const delivered = await control('webhooks/deliver', {
+				url,
+				event: 'post.publish.complete',
+				content: { publish_id: 'x', publish_type: 'INBOX_SHARE' },
+			});
+			expect(delivered.json).toMatchObject({
+				status: 200,
+				body: 'ok',
+				signatureHeader: expect.stringMatching(/^t=\d+,s=[0-9a-f]{64}$/),
+			});
+			expect(
+				(await control('webhooks/config', { callbackUrl: url, retry: { baseDelayMs: 10 } })).json,
+			).toMatchObject({ callbackUrl: url, retry: { baseDelayMs: 10 } });
 			expect((await control('webhooks/ping', {})).json.status).toBe(200);
 		} finally {
 			receiver.close();
@@ -121,7 +197,11 @@ describe('control API (/__emulator/)', () => {
 		expect((await control('revoke', { token })).status).toBe(200);
 		const revoked = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token });
 		expect(revoked.json.error.code).toBe('access_token_invalid');
-		expect((await control('webhooks')).json.events.some((e: { event: string }) => e.event === 'authorization.removed')).toBe(true);
+		expect(
+			(await control('webhooks')).json.events.some(
+				(e: { event: string }) => e.event === 'authorization.removed',
+			),
+		).toBe(true);
 	});
 
 	test('control traffic is not part of the TikTok request log; unknown routes are 404', async () => {
@@ -142,7 +222,9 @@ describe('control API (/__emulator/)', () => {
 			expect(fromOutside.status).toBe(404);
 			expect(fromOutside.text).toBe('');
 			// The TikTok API itself is reachable from there.
-			expect((await request(`http://${external}:${port}/v2/user/info/?fields=open_id`)).status).toBe(401);
+			expect(
+				(await request(`http://${external}:${port}/v2/user/info/?fields=open_id`)).status,
+			).toBe(401);
 			expect((await request(`http://127.0.0.1:${port}/__emulator/state`)).status).toBe(200);
 		} finally {
 			await open.close();
@@ -164,13 +246,19 @@ describe('CLI', () => {
 	});
 
 	function launch(args: string[]): Promise<{ child: ChildProcess; info: Record<string, any> }> {
-		const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/emulator/cli.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(
+			process.execPath,
+			['-r', 'ts-node/register/transpile-only', 'test/emulator/cli.ts', ...args],
+			{ cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
 		children.push(child);
 		let stderr = '';
 		child.stderr?.on('data', (part: Buffer) => (stderr += part.toString()));
 		return new Promise((resolve, reject) => {
 			const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-			lines.once('line', (line) => resolve({ child, info: JSON.parse(line) as Record<string, any> }));
+			lines.once('line', (line) =>
+				resolve({ child, info: JSON.parse(line) as Record<string, any> }),
+			);
 			child.once('exit', (code) => reject(new Error(`cli exited with ${code}: ${stderr}`)));
 		});
 	}
@@ -184,7 +272,14 @@ describe('CLI', () => {
 
 	test('prints one JSON line, serves the API and the control API, persists tokens across restarts', async () => {
 		const stateFile = join(dir, 'state.json');
-		const { child, info } = await launch(['--port', '0', '--upload-port', '0', '--state-file', stateFile]);
+		const { child, info } = await launch([
+			'--port',
+			'0',
+			'--upload-port',
+			'0',
+			'--state-file',
+			stateFile,
+		]);
 		expect(info).toMatchObject({
 			baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
 			uploadBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
@@ -194,7 +289,9 @@ describe('CLI', () => {
 			refreshToken: expect.stringMatching(/^rft\./),
 		});
 		expect(info.uploadBaseUrl).not.toBe(info.baseUrl);
-		const user = await request(`${info.baseUrl}/v2/user/info/?fields=open_id`, { headers: { Authorization: `Bearer ${info.accessToken}` } });
+		const user = await request(`${info.baseUrl}/v2/user/info/?fields=open_id`, {
+			headers: { Authorization: `Bearer ${info.accessToken}` },
+		});
 		expect(user.json.data.user.open_id).toBe(info.openId);
 		const state = await request(`${info.baseUrl}/__emulator/state`);
 		expect(state.json.defaultAccountOpenId).toBe(info.openId);
@@ -205,7 +302,9 @@ describe('CLI', () => {
 
 		const second = await launch(['--port', '0', '--upload-port', '0', '--state-file', stateFile]);
 		expect(second.info.openId).toBe(info.openId);
-		const again = await request(`${second.info.baseUrl}/v2/user/info/?fields=open_id`, { headers: { Authorization: `Bearer ${info.accessToken}` } });
+		const again = await request(`${second.info.baseUrl}/v2/user/info/?fields=open_id`, {
+			headers: { Authorization: `Bearer ${info.accessToken}` },
+		});
 		expect(again.status).toBe(200);
 		expect(await stop(second.child)).toBe(0);
 	});

@@ -1,15 +1,31 @@
-import { startEmulator, type EmulatorVideo, type TikTokEmulator, type TokenResponse } from './index';
-import { apiCall, fileInitBody, makeBytes, putChunk, request, type HttpResult } from './test-helpers';
+import {
+	startEmulator,
+	type EmulatorVideo,
+	type TikTokEmulator,
+	type TokenResponse,
+} from './index';
+import {
+	apiCall,
+	fileInitBody,
+	makeBytes,
+	putChunk,
+	request,
+	type HttpResult,
+} from './test-helpers';
 
 let emu: TikTokEmulator;
 let tokens: TokenResponse;
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
-const ALL_VIDEO_FIELDS = 'id,create_time,title,video_description,view_count,like_count,comment_count,share_count,share_url';
+const ALL_VIDEO_FIELDS =
+	'id,create_time,title,video_description,view_count,like_count,comment_count,share_count,share_url';
 
 beforeEach(async () => {
 	emu = await startEmulator({
 		clockOffsetMs: NOW - Date.now(),
-		settings: { rateLimits: { videoInit: 1000, status: 1000 }, lifecycle: { processingMs: 1000, moderationMs: 5000 } },
+		settings: {
+			rateLimits: { videoInit: 1000, status: 1000 },
+			lifecycle: { processingMs: 1000, moderationMs: 5000 },
+		},
 	});
 	tokens = emu.issueTokens();
 });
@@ -18,17 +34,33 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const videoList = (body: unknown = {}, fields = 'id,create_time,title', token = tokens.access_token) => apiCall(emu, `/v2/video/list/?fields=${fields}`, { token, body });
-const videoQuery = (ids: unknown, fields = 'id,title', token = tokens.access_token) => apiCall(emu, `/v2/video/query/?fields=${fields}`, { token, body: { filters: { video_ids: ids } } });
-const status = (publishId: string) => apiCall(emu, '/v2/post/publish/status/fetch/', { token: tokens.access_token, body: { publish_id: publishId } });
-const idsOf = (result: HttpResult): string[] => result.json.data.videos.map((v: { id: string }) => v.id);
+const videoList = (
+	body: unknown = {},
+	fields = 'id,create_time,title',
+	token = tokens.access_token,
+) => apiCall(emu, `/v2/video/list/?fields=${fields}`, { token, body });
+const videoQuery = (ids: unknown, fields = 'id,title', token = tokens.access_token) =>
+	apiCall(emu, `/v2/video/query/?fields=${fields}`, {
+		token,
+		body: { filters: { video_ids: ids } },
+	});
+const status = (publishId: string) =>
+	apiCall(emu, '/v2/post/publish/status/fetch/', {
+		token: tokens.access_token,
+		body: { publish_id: publishId },
+	});
+const idsOf = (result: HttpResult): string[] =>
+	result.json.data.videos.map((v: { id: string }) => v.id);
 
 /** Pages through the whole list the way a client does; returns every page. */
 async function allPages(maxCount?: number): Promise<HttpResult[]> {
 	const pages: HttpResult[] = [];
 	let cursor: number | undefined;
 	for (;;) {
-		const page = await videoList({ ...(cursor === undefined ? {} : { cursor }), ...(maxCount === undefined ? {} : { max_count: maxCount }) });
+		const page = await videoList({
+			...(cursor === undefined ? {} : { cursor }),
+			...(maxCount === undefined ? {} : { max_count: maxCount }),
+		});
 		expect(page.json.error.code).toBe('ok');
 		pages.push(page);
 		if (!page.json.data.has_more) return pages;
@@ -59,7 +91,14 @@ describe('catalogues: seedVideos', () => {
 	});
 
 	test('seed makes a catalogue reproducible; spacing, newest time, title prefix and private positions are options', async () => {
-		const options = { count: 5, seed: 42, newestAtMs: NOW - 60_000, spacingMs: 1000, titlePrefix: 'Clip', privateIndexes: [1] };
+		const options = {
+			count: 5,
+			seed: 42,
+			newestAtMs: NOW - 60_000,
+			spacingMs: 1000,
+			titlePrefix: 'Clip',
+			privateIndexes: [1],
+		};
 		const first = emu.seedVideos(undefined, { ...options, replace: true });
 		const other = await startEmulator({ clockOffsetMs: NOW - Date.now() });
 		try {
@@ -67,11 +106,16 @@ describe('catalogues: seedVideos', () => {
 		} finally {
 			await other.close();
 		}
-		expect(first.map((v) => v.createTimeMs)).toEqual([0, 1, 2, 3, 4].map((i) => NOW - 60_000 - i * 1000));
+		expect(first.map((v) => v.createTimeMs)).toEqual(
+			[0, 1, 2, 3, 4].map((i) => NOW - 60_000 - i * 1000),
+		);
 		expect(first.map((v) => v.title)).toEqual(['Clip 5', 'Clip 4', 'Clip 3', 'Clip 2', 'Clip 1']);
 		expect(first.map((v) => v.isPublic)).toEqual([true, false, true, true, true]);
 		expect(idsOf(await videoList())).toEqual([first[0].id, first[2].id, first[3].id, first[4].id]);
-		const info = await apiCall(emu, '/v2/user/info/?fields=video_count', { method: 'GET', token: tokens.access_token });
+		const info = await apiCall(emu, '/v2/user/info/?fields=video_count', {
+			method: 'GET',
+			token: tokens.access_token,
+		});
 		expect(info.json.data.user.video_count).toBe(4);
 		expect(() => emu.seedVideos(undefined, { count: 2, spacingMs: 999 })).toThrow(/spacingMs/);
 	});
@@ -82,7 +126,10 @@ describe('catalogues: seedVideos', () => {
 		expect(emu.defaultAccount.videos).toHaveLength(7);
 		const other = emu.addAccount({ videos: [] });
 		emu.seedVideos(other.openId, 2);
-		expect(emu.videosOf(other.openId).map((v) => v.title)).toEqual(['Catalogue video 2', 'Catalogue video 1']);
+		expect(emu.videosOf(other.openId).map((v) => v.title)).toEqual([
+			'Catalogue video 2',
+			'Catalogue video 1',
+		]);
 		expect(() => emu.seedVideos('-000nobody', 1)).toThrow(/Unknown account/);
 	});
 });
@@ -100,7 +147,9 @@ describe('video list over a catalogue: cursor paging', () => {
 		}
 		const ids = pages.flatMap(idsOf);
 		expect(ids).toEqual(seeded.map((v) => v.id));
-		const times = pages.flatMap((p) => p.json.data.videos.map((v: { create_time: number }) => v.create_time));
+		const times = pages.flatMap((p) =>
+			p.json.data.videos.map((v: { create_time: number }) => v.create_time),
+		);
 		expect([...times].sort((a, b) => b - a)).toEqual(times);
 	});
 
@@ -121,7 +170,9 @@ describe('video list over a catalogue: cursor paging', () => {
 	});
 
 	test('videos pushed with a create_time in the future still come first without a cursor', async () => {
-		emu.addVideos(undefined, [{ id: '7999999999999999999', createTimeMs: emu.clock.now() + 10_000, title: 'Scheduled' }]);
+		emu.addVideos(undefined, [
+			{ id: '7999999999999999999', createTimeMs: emu.clock.now() + 10_000, title: 'Scheduled' },
+		]);
 		expect(idsOf(await videoList({ max_count: 1 }))).toEqual(['7999999999999999999']);
 	});
 });
@@ -146,15 +197,22 @@ describe('video query over a catalogue', () => {
 		const [video] = emu.seedVideos(undefined, { count: 1, replace: true });
 		emu.updateVideo(video.id, { viewCount: 123_456, likeCount: 789 });
 		const result = await videoQuery([video.id], 'id,view_count,like_count');
-		expect(result.json.data.videos).toEqual([{ id: video.id, view_count: 123_456, like_count: 789 }]);
+		expect(result.json.data.videos).toEqual([
+			{ id: video.id, view_count: 123_456, like_count: 789 },
+		]);
 		expect(() => emu.updateVideo('7000000000000000000', {})).toThrow(/Unknown video/);
 	});
 });
 
 describe('published posts in the video list', () => {
 	async function publish(title: string, privacy = 'PUBLIC_TO_EVERYONE'): Promise<string> {
-		const init = await apiCall(emu, '/v2/post/publish/video/init/', { token: tokens.access_token, body: fileInitBody(1000, 1000, 1, { title, privacy_level: privacy }) });
-		expect((await putChunk(init.json.data.upload_url, makeBytes(1000), 'bytes 0-999/1000')).status).toBe(201);
+		const init = await apiCall(emu, '/v2/post/publish/video/init/', {
+			token: tokens.access_token,
+			body: fileInitBody(1000, 1000, 1, { title, privacy_level: privacy }),
+		});
+		expect(
+			(await putChunk(init.json.data.upload_url, makeBytes(1000), 'bytes 0-999/1000')).status,
+		).toBe(201);
 		return init.json.data.publish_id;
 	}
 
@@ -166,11 +224,18 @@ describe('published posts in the video list', () => {
 		emu.clock.advance(1000);
 		expect((await status(publishId)).json.data.status).toBe('PUBLISH_COMPLETE');
 		// Still in moderation: not listed yet.
-		expect((await videoList({ max_count: 1 }, ALL_VIDEO_FIELDS)).json.data.videos[0].title).toBe('Catalogue video 25');
+		expect((await videoList({ max_count: 1 }, ALL_VIDEO_FIELDS)).json.data.videos[0].title).toBe(
+			'Catalogue video 25',
+		);
 		emu.clock.advance(5000);
 		const [postId] = emu.getTask(publishId)?.postIds ?? [];
 		const [top] = (await videoList({ max_count: 1 }, ALL_VIDEO_FIELDS)).json.data.videos;
-		expect(top).toMatchObject({ id: postId, title: caption, video_description: caption, share_url: `https://www.tiktok.com/@${emu.defaultAccount.username}/video/${postId}` });
+		expect(top).toMatchObject({
+			id: postId,
+			title: caption,
+			video_description: caption,
+			share_url: `https://www.tiktok.com/@${emu.defaultAccount.username}/video/${postId}`,
+		});
 		expect(top.create_time).toBeGreaterThanOrEqual(sentAt);
 	});
 
@@ -187,7 +252,11 @@ describe('published posts in the video list', () => {
 		const publishId = await publish('Find me #n8n');
 		emu.clock.advance(3_600_000);
 		const result = await status(publishId);
-		expect(result.json.data).toEqual({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [], uploaded_bytes: 1000 });
+		expect(result.json.data).toEqual({
+			status: 'PUBLISH_COMPLETE',
+			publicaly_available_post_id: [],
+			uploaded_bytes: 1000,
+		});
 		const [postId] = emu.getTask(publishId)?.publicPostIds ?? [];
 		expect(postId).toMatch(/^\d{19}$/);
 		expect(idsOf(await videoList({ max_count: 1 }))).toEqual([postId]);
@@ -217,40 +286,66 @@ describe('published posts in the video list', () => {
 		expect(idsOf(await videoList())).not.toContain(postId);
 		expect(idsOf(await videoQuery([postId]))).toEqual([]);
 		expect((await status(publishId)).json.data.publicaly_available_post_id).toEqual([]);
-		expect(emu.webhooks.events.map((e) => e.event)).toContain('post.publish.no_longer_publicaly_available');
+		expect(emu.webhooks.events.map((e) => e.event)).toContain(
+			'post.publish.no_longer_publicaly_available',
+		);
 	});
 });
 
 describe('control API for catalogues', () => {
 	const control = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') =>
-		request(`${emu.baseUrl}/__emulator/${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		request(`${emu.baseUrl}/__emulator/${path}`, {
+			method,
+			headers: { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 
 	test('seed, list, add, update, delete videos; per-task status-post-ids', async () => {
 		const seeded = await control('accounts/default/videos', { count: 65, seed: 7, replace: true });
 		expect(seeded.status).toBe(200);
 		expect(seeded.json).toHaveLength(65);
-		expect(seeded.json[0]).toMatchObject({ id: expect.stringMatching(/^\d{19}$/), title: 'Catalogue video 65', isPublic: true });
+		expect(seeded.json[0]).toMatchObject({
+			id: expect.stringMatching(/^\d{19}$/),
+			title: 'Catalogue video 65',
+			isPublic: true,
+		});
 		const other = emu.addAccount({ videos: [] });
 		await control(`accounts/${encodeURIComponent(other.openId)}/videos`, { count: 3 });
-		expect((await control(`accounts/${encodeURIComponent(other.openId)}/videos`)).json.map((v: EmulatorVideo) => v.title)).toEqual([
-			'Catalogue video 3',
-			'Catalogue video 2',
-			'Catalogue video 1',
-		]);
-		const added = await control('accounts/default/videos', { videos: [{ id: '7600000000000000001', createTimeMs: NOW - 1000, title: 'Same caption' }] });
-		expect(added.json[0]).toMatchObject({ id: '7600000000000000001', title: 'Same caption', isPublic: true });
-		expect((await control('accounts/default/videos', { videos: [{ id: '7600000000000000001' }] })).status).toBe(400);
+		expect(
+			(await control(`accounts/${encodeURIComponent(other.openId)}/videos`)).json.map(
+				(v: EmulatorVideo) => v.title,
+			),
+		).toEqual(['Catalogue video 3', 'Catalogue video 2', 'Catalogue video 1']);
+		const added = await control('accounts/default/videos', {
+			videos: [{ id: '7600000000000000001', createTimeMs: NOW - 1000, title: 'Same caption' }],
+		});
+		expect(added.json[0]).toMatchObject({
+			id: '7600000000000000001',
+			title: 'Same caption',
+			isPublic: true,
+		});
+		expect(
+			(await control('accounts/default/videos', { videos: [{ id: '7600000000000000001' }] }))
+				.status,
+		).toBe(400);
 		expect((await control('accounts/default/videos', { nope: 1 })).status).toBe(400);
 
 		const updated = await control('videos/7600000000000000001', { viewCount: 42 });
 		expect(updated.json.viewCount).toBe(42);
-		expect((await control('videos/7600000000000000001', undefined, 'DELETE')).json).toEqual({ deleted: true });
+		expect((await control('videos/7600000000000000001', undefined, 'DELETE')).json).toEqual({
+			deleted: true,
+		});
 		expect(emu.findVideo('7600000000000000001')).toBeUndefined();
 		expect((await control('videos/7600000000000000001', undefined, 'DELETE')).status).toBe(400);
 
-		const init = await apiCall(emu, '/v2/post/publish/video/init/', { token: tokens.access_token, body: fileInitBody(1000, 1000, 1) });
+		const init = await apiCall(emu, '/v2/post/publish/video/init/', {
+			token: tokens.access_token,
+			body: fileInitBody(1000, 1000, 1),
+		});
 		const publishId: string = init.json.data.publish_id;
-		const set = await control(`tasks/${encodeURIComponent(publishId)}/status-post-ids`, { mode: 'never' });
+		const set = await control(`tasks/${encodeURIComponent(publishId)}/status-post-ids`, {
+			mode: 'never',
+		});
 		expect(set.json.statusPostIds).toBe('never');
 		await control(`tasks/${encodeURIComponent(publishId)}/status-post-ids`, { mode: null });
 		expect(emu.getTask(publishId)?.statusPostIds).toBeUndefined();

@@ -14,9 +14,12 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const userInfo = (fields: string, token = tokens.access_token) => apiCall(emu, `/v2/user/info/?fields=${fields}`, { method: 'GET', token });
-const videoList = (fields = 'id', token = tokens.access_token, body: unknown = {}) => apiCall(emu, `/v2/video/list/?fields=${fields}`, { token, body });
-const videoQuery = (ids: string[], token = tokens.access_token) => apiCall(emu, '/v2/video/query/?fields=id', { token, body: { filters: { video_ids: ids } } });
+const userInfo = (fields: string, token = tokens.access_token) =>
+	apiCall(emu, `/v2/user/info/?fields=${fields}`, { method: 'GET', token });
+const videoList = (fields = 'id', token = tokens.access_token, body: unknown = {}) =>
+	apiCall(emu, `/v2/video/list/?fields=${fields}`, { token, body });
+const videoQuery = (ids: string[], token = tokens.access_token) =>
+	apiCall(emu, '/v2/video/query/?fields=id', { token, body: { filters: { video_ids: ids } } });
 
 function expectError(result: HttpResult, status: number, code: string): void {
 	expect({ status: result.status, code: result.json.error.code }).toEqual({ status, code });
@@ -25,19 +28,50 @@ function expectError(result: HttpResult, status: number, code: string): void {
 }
 
 test('defaults', () => {
-	expect(emu.settings.display).toEqual({ unknownFields: 'error', fieldScopeError: 'scope_permission_missed', videoIdFormat: 'string', captionFields: 'both', rateLimitKey: 'token' });
+	expect(emu.settings.display).toEqual({
+		unknownFields: 'error',
+		fieldScopeError: 'scope_permission_missed',
+		videoIdFormat: 'string',
+		captionFields: 'both',
+		rateLimitKey: 'token',
+	});
 	expect(emu.settings.rateLimitHeaders).toBe('none');
-	expect(emu.settings.lifecycle).toMatchObject({ statusPostIds: 'afterModeration', cancellableBelowProgress: 0.9 });
+	expect(emu.settings.lifecycle).toMatchObject({
+		statusPostIds: 'afterModeration',
+		cancellableBelowProgress: 0.9,
+	});
 });
 
 describe('scopes per field', () => {
 	const basicOnly = () => emu.issueTokens(undefined, { scopes: ['user.info.basic'] }).access_token;
 
 	test('each user field is gated by its scope: basic, profile, stats', async () => {
-		const profile = emu.issueTokens(undefined, { scopes: ['user.info.basic', 'user.info.profile'] }).access_token;
-		expect((await userInfo('open_id,union_id,avatar_url,avatar_url_100,avatar_large_url,display_name', basicOnly())).status).toBe(200);
-		expect((await userInfo('bio_description,profile_deep_link,profile_web_link,is_verified,username', profile)).status).toBe(200);
-		for (const field of ['bio_description', 'profile_deep_link', 'profile_web_link', 'is_verified', 'username']) {
+		const profile = emu.issueTokens(undefined, {
+			scopes: ['user.info.basic', 'user.info.profile'],
+		}).access_token;
+		expect(
+			(
+				await userInfo(
+					'open_id,union_id,avatar_url,avatar_url_100,avatar_large_url,display_name',
+					basicOnly(),
+				)
+			).status,
+		).toBe(200);
+		expect(
+			(
+				await userInfo(
+					'bio_description,profile_deep_link,profile_web_link,is_verified,username',
+					profile,
+				)
+			).status,
+		).toBe(200);
+		for (const field of [
+			'bio_description',
+			'profile_deep_link',
+			'profile_web_link',
+			'is_verified',
+			'username',
+		]) {
 			expectError(await userInfo(field, basicOnly()), 400, 'scope_permission_missed');
 		}
 		for (const field of ['follower_count', 'following_count', 'likes_count', 'video_count']) {
@@ -49,9 +83,23 @@ describe('scopes per field', () => {
 
 	test('the error keeps the envelope: data {} and error {code, message, log_id}', async () => {
 		const result = await userInfo('follower_count', basicOnly());
-		expect(result.json).toEqual({ data: {}, error: { code: 'scope_permission_missed', message: expect.stringContaining('user.info.stats'), log_id: expect.any(String) } });
+		expect(result.json).toEqual({
+			data: {},
+			error: {
+				code: 'scope_permission_missed',
+				message: expect.stringContaining('user.info.stats'),
+				log_id: expect.any(String),
+			},
+		});
 		const noList = await videoList('id', basicOnly());
-		expect(noList.json).toEqual({ data: {}, error: { code: 'scope_not_authorized', message: expect.any(String), log_id: expect.any(String) } });
+		expect(noList.json).toEqual({
+			data: {},
+			error: {
+				code: 'scope_not_authorized',
+				message: expect.any(String),
+				log_id: expect.any(String),
+			},
+		});
 		expectError(noList, 401, 'scope_not_authorized');
 		expectError(await videoQuery(['1'], basicOnly()), 401, 'scope_not_authorized');
 	});
@@ -72,14 +120,19 @@ describe('unknown fields', () => {
 	test('"error" (default): 400 invalid_params naming them, on all three endpoints', async () => {
 		expectError(await userInfo('open_id,nickname'), 400, 'invalid_params');
 		expectError(await videoList('id,fps'), 400, 'invalid_params');
-		const query = await apiCall(emu, '/v2/video/query/?fields=id,fps', { token: tokens.access_token, body: { filters: { video_ids: ['1'] } } });
+		const query = await apiCall(emu, '/v2/video/query/?fields=id,fps', {
+			token: tokens.access_token,
+			body: { filters: { video_ids: ['1'] } },
+		});
 		expectError(query, 400, 'invalid_params');
 		expect(query.json.error.message).toContain('fps');
 	});
 
 	test('"ignore": dropped silently', async () => {
 		emu.updateSettings({ display: { unknownFields: 'ignore' } });
-		expect((await userInfo('open_id,nickname')).json.data.user).toEqual({ open_id: emu.defaultAccount.openId });
+		expect((await userInfo('open_id,nickname')).json.data.user).toEqual({
+			open_id: emu.defaultAccount.openId,
+		});
 		const [video] = (await videoList('id,fps')).json.data.videos;
 		expect(Object.keys(video)).toEqual(['id']);
 	});
@@ -104,8 +157,16 @@ describe('video id format', () => {
 });
 
 test('captionFields: the caption in title only, or in video_description only', async () => {
-	emu.addVideos(undefined, [{ title: 'Caption', videoDescription: 'Caption', createTimeMs: emu.clock.now() + 1000 }]);
-	const top = async () => (await apiCall(emu, '/v2/video/list/?fields=title,video_description', { token: tokens.access_token, body: { max_count: 1 } })).json.data.videos[0];
+	emu.addVideos(undefined, [
+		{ title: 'Caption', videoDescription: 'Caption', createTimeMs: emu.clock.now() + 1000 },
+	]);
+	const top = async () =>
+		(
+			await apiCall(emu, '/v2/video/list/?fields=title,video_description', {
+				token: tokens.access_token,
+				body: { max_count: 1 },
+			})
+		).json.data.videos[0];
 	expect(await top()).toEqual({ title: 'Caption', video_description: 'Caption' });
 	emu.updateSettings({ display: { captionFields: 'title' } });
 	expect(await top()).toEqual({ title: 'Caption', video_description: '' });
@@ -148,7 +209,14 @@ describe('rate limits (600 per minute per endpoint, sliding window)', () => {
 		expect(limited.json.error.message).toContain('per app');
 		// Another app is not affected; posting endpoints stay per token.
 		const app2 = emu.addApp();
-		expect((await userInfo('open_id', emu.issueTokens(undefined, { clientKey: app2.clientKey }).access_token)).status).toBe(200);
+		expect(
+			(
+				await userInfo(
+					'open_id',
+					emu.issueTokens(undefined, { clientKey: app2.clientKey }).access_token,
+				)
+			).status,
+		).toBe(200);
 	});
 
 	test('rateLimitHeaders: Retry-After (seconds to wait), x-ratelimit-reset (wall-clock unix seconds), both', async () => {
@@ -174,7 +242,10 @@ describe('rate limits (600 per minute per endpoint, sliding window)', () => {
 		expect(both.headers['x-ratelimit-reset']).toBeDefined();
 		// The switch applies to every limited endpoint.
 		emu.updateSettings({ rateLimits: { status: 0 } });
-		const status = await apiCall(emu, '/v2/post/publish/status/fetch/', { token: tokens.access_token, body: { publish_id: 'x' } });
+		const status = await apiCall(emu, '/v2/post/publish/status/fetch/', {
+			token: tokens.access_token,
+			body: { publish_id: 'x' },
+		});
 		expect(status.status).toBe(429);
 	});
 });

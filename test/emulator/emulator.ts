@@ -72,7 +72,11 @@ export class TikTokEmulator {
 	readonly connectionCount = { api: 0, upload: 0 };
 
 	private readonly options: EmulatorOptions;
-	private readonly initCounts: Record<InitEndpoint, number> = { videoInit: 0, inboxInit: 0, contentInit: 0 };
+	private readonly initCounts: Record<InitEndpoint, number> = {
+		videoInit: 0,
+		inboxInit: 0,
+		contentInit: 0,
+	};
 	private apiServer?: http.Server;
 	private uploadServer?: http.Server;
 	private transitionTimer?: NodeJS.Timeout;
@@ -104,7 +108,8 @@ export class TikTokEmulator {
 	async listen(): Promise<void> {
 		const host = this.options.host ?? '127.0.0.1';
 		// A wildcard listen address is not something a client can be told to call.
-		const publicHost = this.options.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+		const publicHost =
+			this.options.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 		this.apiServer = this.createServer('api', (req, res) => handleApiRequest(this, req, res));
 		const apiPort = await listenOn(this.apiServer, this.options.port ?? 0, host);
 		this.baseUrl = `http://${publicHost}:${apiPort}`;
@@ -129,8 +134,13 @@ export class TikTokEmulator {
 	// ---- apps and accounts ----
 
 	addApp(partial: Partial<EmulatorApp> = {}): EmulatorApp {
-		if (partial.clientKey && this.appByKey(partial.clientKey)) throw new Error(`App ${partial.clientKey} already exists`);
-		const app = createApp({ clientKey: `emu-client-key-${this.apps.length + 1}`, clientSecret: `emu-client-secret-${this.apps.length + 1}`, ...partial });
+		if (partial.clientKey && this.appByKey(partial.clientKey))
+			throw new Error(`App ${partial.clientKey} already exists`);
+		const app = createApp({
+			clientKey: `emu-client-key-${this.apps.length + 1}`,
+			clientSecret: `emu-client-secret-${this.apps.length + 1}`,
+			...partial,
+		});
 		this.apps.push(app);
 		return app;
 	}
@@ -149,7 +159,8 @@ export class TikTokEmulator {
 
 	addAccount(partial: AccountInput = {}): Account {
 		const account = createAccount(partial, this.clock.now(), this.accounts.length + 1);
-		if (this.accountByOpenId(account.openId)) throw new Error(`Account ${account.openId} already exists`);
+		if (this.accountByOpenId(account.openId))
+			throw new Error(`Account ${account.openId} already exists`);
 		this.accounts.push(account);
 		return account;
 	}
@@ -161,7 +172,10 @@ export class TikTokEmulator {
 	// ---- video catalogues (Display API) ----
 
 	private accountOrDefault(openId: string | undefined): Account {
-		const account = openId === undefined || openId === 'default' ? this.defaultAccount : this.accountByOpenId(openId);
+		const account =
+			openId === undefined || openId === 'default'
+				? this.defaultAccount
+				: this.accountByOpenId(openId);
 		if (!account) throw new Error(`Unknown account ${openId}`);
 		return account;
 	}
@@ -185,7 +199,8 @@ export class TikTokEmulator {
 		const account = this.accountOrDefault(openId);
 		const taken = takenIds(this.accounts);
 		const added = videos.map((partial) => {
-			if (partial.id !== undefined && taken.has(partial.id)) throw new Error(`Video ${partial.id} already exists`);
+			if (partial.id !== undefined && taken.has(partial.id))
+				throw new Error(`Video ${partial.id} already exists`);
 			const video = createVideo(partial, partial.createTimeMs ?? this.clock.now());
 			taken.add(video.id);
 			return video;
@@ -237,7 +252,12 @@ export class TikTokEmulator {
 		if (!account) throw new Error(`Unknown account ${openId}`);
 		const app = opts.clientKey ? this.appByKey(opts.clientKey) : this.app;
 		if (!app) throw new Error(`Unknown app ${opts.clientKey}`);
-		const grant = this.tokens.createGrant(app.clientKey, account.openId, opts.scopes ?? app.approvedScopes, opts.refreshTtlSec);
+		const grant = this.tokens.createGrant(
+			app.clientKey,
+			account.openId,
+			opts.scopes ?? app.approvedScopes,
+			opts.refreshTtlSec,
+		);
 		return this.tokens.issuePair(grant, opts.accessTtlSec);
 	}
 
@@ -258,7 +278,9 @@ export class TikTokEmulator {
 	 */
 	revoke(target: string | { openId: string; reason?: number; clientKey?: string }): void {
 		if (typeof target === 'string') {
-			const grantId = this.tokens.findAccessToken(target)?.grantId ?? this.tokens.findRefreshToken(target)?.grantId;
+			const grantId =
+				this.tokens.findAccessToken(target)?.grantId ??
+				this.tokens.findRefreshToken(target)?.grantId;
 			const grant = this.tokens.grant(grantId);
 			if (!grant) throw new Error('Unknown token');
 			this.revokeGrant(grant, 5);
@@ -267,7 +289,11 @@ export class TikTokEmulator {
 		const grants = this.tokens.grantsOf(target.openId, target.clientKey);
 		const reason = target.reason ?? 1;
 		if (grants.length === 0) {
-			this.webhooks.authorizationRemoved(target.openId, target.clientKey ?? this.app.clientKey, reason);
+			this.webhooks.authorizationRemoved(
+				target.openId,
+				target.clientKey ?? this.app.clientKey,
+				reason,
+			);
 			return;
 		}
 		for (const grant of grants) this.revokeGrant(grant, reason);
@@ -332,7 +358,10 @@ export class TikTokEmulator {
 		this.sync();
 	}
 
-	completeInbox(publishId: string, options: { postIds?: string[]; public?: boolean } = {}): PublishTask {
+	completeInbox(
+		publishId: string,
+		options: { postIds?: string[]; public?: boolean } = {},
+	): PublishTask {
 		const task = this.taskBook.completeInbox(publishId, options);
 		this.scheduleTransitions();
 		return task;
@@ -381,14 +410,26 @@ export class TikTokEmulator {
 			apps: this.apps,
 			defaultAccountOpenId: this.defaultAccount.openId,
 			consentOpenId: this.consentAccount?.openId ?? null,
-			accounts: this.accounts.map(({ videos, ...account }) => ({ ...account, videoCount: videos.length })),
+			accounts: this.accounts.map(({ videos, ...account }) => ({
+				...account,
+				videoCount: videos.length,
+			})),
 			settings: this.settings,
-			tasks: this.tasks.map((task) => ({ publishId: task.publishId, status: task.status, failReason: task.failReason, postIds: task.postIds })),
+			tasks: this.tasks.map((task) => ({
+				publishId: task.publishId,
+				status: task.status,
+				failReason: task.failReason,
+				postIds: task.postIds,
+			})),
 			initCalls: { ...this.initCounts },
 			requestCount: this.requests.length,
 			tokenRequestCount: this.tokenRequests.length,
 			connectionCount: { ...this.connectionCount },
-			webhooks: { callbackUrl: this.webhooks.callbackUrl ?? null, events: this.webhooks.events.length, deliveries: this.webhooks.deliveries.length },
+			webhooks: {
+				callbackUrl: this.webhooks.callbackUrl ?? null,
+				events: this.webhooks.events.length,
+				deliveries: this.webhooks.deliveries.length,
+			},
 		};
 	}
 
@@ -410,12 +451,19 @@ export class TikTokEmulator {
 		for (const app of otherApps) if (!this.appByKey(app.clientKey)) this.apps.push(app);
 		const [defaultAccount, ...otherAccounts] = state.accounts;
 		Object.assign(this.defaultAccount, defaultAccount);
-		for (const account of otherAccounts) if (!this.accountByOpenId(account.openId)) this.accounts.push(account);
-		this.consentAccount = state.consentOpenId === null ? null : this.accountByOpenId(state.consentOpenId) ?? this.defaultAccount;
+		for (const account of otherAccounts)
+			if (!this.accountByOpenId(account.openId)) this.accounts.push(account);
+		this.consentAccount =
+			state.consentOpenId === null
+				? null
+				: (this.accountByOpenId(state.consentOpenId) ?? this.defaultAccount);
 		this.tokens.restore(state.tokens);
 	}
 
-	private createServer(kind: 'api' | 'upload', handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): http.Server {
+	private createServer(
+		kind: 'api' | 'upload',
+		handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+	): http.Server {
 		const server = http.createServer((req, res) => {
 			handler(req, res).catch((error: unknown) => {
 				console.error('[tiktok-emulator] request failed', error);
@@ -432,8 +480,15 @@ export class TikTokEmulator {
 				socket.destroy();
 				return;
 			}
-			const body = JSON.stringify({ error: { code: 'invalid_params', message: `Malformed request: ${error.code ?? error.message}` } });
-			socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+			const body = JSON.stringify({
+				error: {
+					code: 'invalid_params',
+					message: `Malformed request: ${error.code ?? error.message}`,
+				},
+			});
+			socket.end(
+				`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+			);
 		});
 		return server;
 	}

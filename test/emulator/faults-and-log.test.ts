@@ -16,14 +16,18 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const init = () => apiCall(emu, VIDEO_INIT, { token: tokens.access_token, body: fileInitBody(1000, 1000, 1) });
+const init = () =>
+	apiCall(emu, VIDEO_INIT, { token: tokens.access_token, body: fileInitBody(1000, 1000, 1) });
 
 describe('API faults', () => {
 	test("'before' status faults replace the answer and the request has no effect; times defaults to 1", async () => {
 		emu.faults.add({ target: 'videoInit', status: 503 });
 		const failed = await init();
 		expect(failed.status).toBe(503);
-		expect(failed.json).toMatchObject({ data: {}, error: { code: 'internal_error', log_id: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/) } });
+		expect(failed.json).toMatchObject({
+			data: {},
+			error: { code: 'internal_error', log_id: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/) },
+		});
 		expect(emu.tasks).toHaveLength(0);
 		expect(emu.initCalls('videoInit')).toBe(1);
 		expect((await init()).status).toBe(200);
@@ -50,9 +54,18 @@ describe('API faults', () => {
 
 	test('nth, times, publishId filter, custom body and headers, delayMs', async () => {
 		const publishId: string = (await init()).json.data.publish_id;
-		const status = () => apiCall(emu, STATUS, { token: tokens.access_token, body: { publish_id: publishId } });
+		const status = () =>
+			apiCall(emu, STATUS, { token: tokens.access_token, body: { publish_id: publishId } });
 		emu.faults.add({ target: 'status', publishId: 'someone-else', status: 500 });
-		emu.faults.add({ target: 'status', publishId, nth: 2, times: 2, status: 429, body: { error: { code: 'rate_limit_exceeded', message: 'slow down', log_id: 'x' } }, headers: { 'Retry-After': '1' } });
+		emu.faults.add({
+			target: 'status',
+			publishId,
+			nth: 2,
+			times: 2,
+			status: 429,
+			body: { error: { code: 'rate_limit_exceeded', message: 'slow down', log_id: 'x' } },
+			headers: { 'Retry-After': '1' },
+		});
 		expect((await status()).status).toBe(200);
 		const limited = await status();
 		expect(limited.status).toBe(429);
@@ -70,7 +83,12 @@ describe('API faults', () => {
 
 	test('token faults answer in the flat OAuth shape', async () => {
 		emu.faults.add({ target: 'token', status: 500 });
-		const result = await formPost(`${emu.baseUrl}/v2/oauth/token/`, { client_key: emu.app.clientKey, client_secret: emu.app.clientSecret, grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+		const result = await formPost(`${emu.baseUrl}/v2/oauth/token/`, {
+			client_key: emu.app.clientKey,
+			client_secret: emu.app.clientSecret,
+			grant_type: 'refresh_token',
+			refresh_token: tokens.refresh_token,
+		});
 		expect(result.status).toBe(500);
 		expect(result.json).toMatchObject({ error: 'server_error', log_id: expect.any(String) });
 		expect(result.json.data).toBeUndefined();
@@ -78,8 +96,12 @@ describe('API faults', () => {
 
 	test('a rule needs exactly one action; expireUploadUrl is upload-only', () => {
 		expect(() => emu.faults.add({ target: 'status' } as never)).toThrow(/exactly one/);
-		expect(() => emu.faults.add({ target: 'status', status: 500, drop: true } as never)).toThrow(/exactly one/);
-		expect(() => emu.faults.add({ target: 'status', expireUploadUrl: true })).toThrow(/upload target/);
+		expect(() => emu.faults.add({ target: 'status', status: 500, drop: true } as never)).toThrow(
+			/exactly one/,
+		);
+		expect(() => emu.faults.add({ target: 'status', expireUploadUrl: true })).toThrow(
+			/upload target/,
+		);
 	});
 
 	test("'after' drop on the last upload chunk: committed, the client sees a dead socket, then 416 tells it all is there", async () => {
@@ -97,7 +119,11 @@ describe('API faults', () => {
 		const created = await init();
 		const result = await request(created.json.data.upload_url, {
 			method: 'PUT',
-			headers: { 'Content-Type': 'video/mp4', 'Content-Range': 'bytes 0-999/1000', 'Transfer-Encoding': 'chunked' },
+			headers: {
+				'Content-Type': 'video/mp4',
+				'Content-Range': 'bytes 0-999/1000',
+				'Transfer-Encoding': 'chunked',
+			},
 			body: makeBytes(1000),
 		});
 		expect(result.status).toBe(400);
@@ -120,7 +146,12 @@ describe('request log', () => {
 			method: 'POST',
 			path: '/v2/oauth/token/',
 			query: { client_key: emu.app.clientKey, foo: 'bar' },
-			body: { client_key: emu.app.clientKey, client_secret: '[redacted]', grant_type: 'refresh_token', refresh_token: '[redacted]' },
+			body: {
+				client_key: emu.app.clientKey,
+				client_secret: '[redacted]',
+				grant_type: 'refresh_token',
+				refresh_token: '[redacted]',
+			},
 			status: 200,
 		});
 		expect(Math.abs(entry.time - emu.clock.now())).toBeLessThan(1000);
@@ -129,7 +160,14 @@ describe('request log', () => {
 
 		await apiCall(emu, '/v2/user/info/?fields=nope', { method: 'GET', token: tokens.access_token });
 		const second = emu.requests[1];
-		expect(second).toMatchObject({ method: 'GET', path: '/v2/user/info/', status: 400, errorCode: 'invalid_params', openId: emu.defaultAccount.openId, tokenId: expect.stringMatching(/^at\d+$/) });
+		expect(second).toMatchObject({
+			method: 'GET',
+			path: '/v2/user/info/',
+			status: 400,
+			errorCode: 'invalid_params',
+			openId: emu.defaultAccount.openId,
+			tokenId: expect.stringMatching(/^at\d+$/),
+		});
 		expect(second.headers.authorization).toBe('Bearer [redacted]');
 		expect(JSON.stringify(emu.requests)).not.toContain(tokens.access_token);
 	});

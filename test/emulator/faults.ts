@@ -1,15 +1,29 @@
 /** Fault injection: rules that make a matching request fail, drop, stall or see an expired upload URL. */
 import type { ActiveFault, FaultAction, FaultMatch, FaultRuleInput, FaultTarget } from './types';
 
-const actionKeys = ['status', 'body', 'headers', 'drop', 'afterBytes', 'expireUploadUrl', 'delayMs'] as const;
+const actionKeys = [
+	'status',
+	'body',
+	'headers',
+	'drop',
+	'afterBytes',
+	'expireUploadUrl',
+	'delayMs',
+] as const;
 
 function normaliseAction(rule: FaultRuleInput): FaultAction {
 	const source = ('action' in rule && rule.action ? rule.action : rule) as Record<string, unknown>;
 	const action: Record<string, unknown> = {};
 	for (const key of actionKeys) if (source[key] !== undefined) action[key] = source[key];
-	const kinds = ['status', 'drop', 'expireUploadUrl', 'delayMs'].filter((key) => action[key] !== undefined);
-	if (kinds.length !== 1) throw new TypeError(`A fault needs exactly one of status, drop, expireUploadUrl, delayMs (got ${kinds.join(', ') || 'none'})`);
-	if (action.expireUploadUrl !== undefined && rule.target !== 'upload') throw new TypeError('expireUploadUrl only applies to the upload target');
+	const kinds = ['status', 'drop', 'expireUploadUrl', 'delayMs'].filter(
+		(key) => action[key] !== undefined,
+	);
+	if (kinds.length !== 1)
+		throw new TypeError(
+			`A fault needs exactly one of status, drop, expireUploadUrl, delayMs (got ${kinds.join(', ') || 'none'})`,
+		);
+	if (action.expireUploadUrl !== undefined && rule.target !== 'upload')
+		throw new TypeError('expireUploadUrl only applies to the upload target');
 	return action as FaultAction;
 }
 
@@ -37,7 +51,14 @@ export class FaultRegistry {
 			times: rule.times ?? 1,
 			phase: rule.phase ?? 'before',
 		};
-		const active: ActiveFault = { id: this.nextId++, match, action, remaining: match.times ?? 1, seen: 0, fired: 0 };
+		const active: ActiveFault = {
+			id: this.nextId++,
+			match,
+			action,
+			remaining: match.times ?? 1,
+			seen: 0,
+			fired: 0,
+		};
 		this.rules.push(active);
 		return active;
 	}

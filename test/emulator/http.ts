@@ -89,7 +89,12 @@ export function withTrailingSlash(pathname: string): string {
 
 export function isLoopback(address: string | undefined): boolean {
 	if (!address) return false;
-	return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.');
+	return (
+		address === '127.0.0.1' ||
+		address === '::1' ||
+		address === '::ffff:127.0.0.1' ||
+		address.startsWith('127.')
+	);
 }
 
 export function sleep(ms: number): Promise<void> {

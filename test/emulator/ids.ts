@@ -68,7 +68,13 @@ export function unionId(): string {
 	return `${opaque(24)}`;
 }
 
-export type PublishIdKind = 'videoDirectFile' | 'videoDirectUrl' | 'videoInboxFile' | 'videoInboxUrl' | 'photoDirect' | 'photoInbox';
+export type PublishIdKind =
+	| 'videoDirectFile'
+	| 'videoDirectUrl'
+	| 'videoInboxFile'
+	| 'videoInboxUrl'
+	| 'photoDirect'
+	| 'photoInbox';
 
 const publishIdPrefixes: Record<PublishIdKind, string> = {
 	videoDirectFile: 'v_pub_file~v2-1.',

@@ -12,7 +12,11 @@ let tokens: TokenResponse;
 
 beforeEach(async () => {
 	// Rate limits are exercised in rate-limits.test.ts; here they would only get in the way.
-	emu = await startEmulator({ settings: { rateLimits: { videoInit: 1000, inboxInit: 1000, contentInit: 1000, creatorInfo: 1000 } } });
+	emu = await startEmulator({
+		settings: {
+			rateLimits: { videoInit: 1000, inboxInit: 1000, contentInit: 1000, creatorInfo: 1000 },
+		},
+	});
 	tokens = emu.issueTokens();
 });
 
@@ -20,21 +24,44 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const post = (path: string, body?: unknown, token: string = tokens.access_token) => apiCall(emu, path, { token, body });
+const post = (path: string, body?: unknown, token: string = tokens.access_token) =>
+	apiCall(emu, path, { token, body });
 
-function expectError(result: HttpResult, status: number, code: string, message?: string | RegExp): void {
+function expectError(
+	result: HttpResult,
+	status: number,
+	code: string,
+	message?: string | RegExp,
+): void {
 	expect({ status: result.status, code: result.json?.error?.code }).toEqual({ status, code });
 	expect(result.json.error.log_id).toMatch(LOG_ID);
 	if (message !== undefined) expect(result.json.error.message).toMatch(message);
 }
 
-const pullBody = (url: string, privacy = 'SELF_ONLY') => ({ post_info: { privacy_level: privacy }, source_info: { source: 'PULL_FROM_URL', video_url: url } });
+const pullBody = (url: string, privacy = 'SELF_ONLY') => ({
+	post_info: { privacy_level: privacy },
+	source_info: { source: 'PULL_FROM_URL', video_url: url },
+});
 
-const photoBody = (overrides: Record<string, unknown> = {}, postInfo: Record<string, unknown> = {}, sourceInfo: Record<string, unknown> = {}) => ({
+const photoBody = (
+	overrides: Record<string, unknown> = {},
+	postInfo: Record<string, unknown> = {},
+	sourceInfo: Record<string, unknown> = {},
+) => ({
 	media_type: 'PHOTO',
 	post_mode: 'DIRECT_POST',
-	post_info: { title: 'Photos', description: 'A carousel', privacy_level: 'SELF_ONLY', ...postInfo },
-	source_info: { source: 'PULL_FROM_URL', photo_images: ['https://media.example.com/a.jpg', 'https://media.example.com/b.webp'], photo_cover_index: 1, ...sourceInfo },
+	post_info: {
+		title: 'Photos',
+		description: 'A carousel',
+		privacy_level: 'SELF_ONLY',
+		...postInfo,
+	},
+	source_info: {
+		source: 'PULL_FROM_URL',
+		photo_images: ['https://media.example.com/a.jpg', 'https://media.example.com/b.webp'],
+		photo_cover_index: 1,
+		...sourceInfo,
+	},
 	...overrides,
 });
 
@@ -44,7 +71,11 @@ describe('creator_info', () => {
 		emu.defaultAccount.maxVideoPostDurationSec = 300;
 		const result = await post(CREATOR_INFO);
 		expect(result.status).toBe(200);
-		expect(result.json.error).toEqual({ code: 'ok', message: '', log_id: expect.stringMatching(LOG_ID) });
+		expect(result.json.error).toEqual({
+			code: 'ok',
+			message: '',
+			log_id: expect.stringMatching(LOG_ID),
+		});
 		expect(result.headers['x-tt-logid']).toBe(result.json.error.log_id);
 		const { creator_avatar_url, ...data } = result.json.data;
 		expect(data).toEqual({
@@ -64,7 +95,11 @@ describe('creator_info', () => {
 	test('a private account gets the private options and forced-off duet/stitch', async () => {
 		const priv = emu.addAccount({ isPrivate: true });
 		const result = await post(CREATOR_INFO, {}, emu.issueTokens(priv.openId).access_token);
-		expect(result.json.data.privacy_level_options).toEqual(['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']);
+		expect(result.json.data.privacy_level_options).toEqual([
+			'FOLLOWER_OF_CREATOR',
+			'MUTUAL_FOLLOW_FRIENDS',
+			'SELF_ONLY',
+		]);
 		expect(result.json.data.duet_disabled).toBe(true);
 		expect(result.json.data.stitch_disabled).toBe(true);
 	});
@@ -92,7 +127,11 @@ describe('creator_info', () => {
 		expect((await post(CREATOR_INFO)).status).toBe(200);
 		expect((await post(CREATOR_INFO, {})).status).toBe(200);
 		expectError(await post(CREATOR_INFO, '{not json'), 400, 'invalid_params');
-		const form = await apiCall(emu, CREATOR_INFO, { token: tokens.access_token, body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+		const form = await apiCall(emu, CREATOR_INFO, {
+			token: tokens.access_token,
+			body: 'a=1',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		});
 		expectError(form, 400, 'invalid_params', /JSON/);
 	});
 });
@@ -110,7 +149,13 @@ describe('video/init (Direct Post)', () => {
 		expect(url.origin).not.toBe(emu.baseUrl);
 		expect(url.searchParams.get('upload_id')).toMatch(/^\d+$/);
 		expect(url.searchParams.get('upload_token')).toBeTruthy();
-		expect(emu.getTask(publishId)).toMatchObject({ status: 'PROCESSING_UPLOAD', postMode: 'DIRECT_POST', source: 'FILE_UPLOAD', privacyLevel: 'SELF_ONLY', title: 'Test #emulator' });
+		expect(emu.getTask(publishId)).toMatchObject({
+			status: 'PROCESSING_UPLOAD',
+			postMode: 'DIRECT_POST',
+			source: 'FILE_UPLOAD',
+			privacyLevel: 'SELF_ONLY',
+			title: 'Test #emulator',
+		});
 		expect(emu.initCalls('videoInit')).toBe(1);
 	});
 
@@ -122,30 +167,91 @@ describe('video/init (Direct Post)', () => {
 
 	test('records post_info/source_info as received and the interactions TikTok would force', async () => {
 		const priv = emu.addAccount({ isPrivate: true, commentDisabled: true });
-		const body = fileInitBody(1000, 1000, 1, { privacy_level: 'FOLLOWER_OF_CREATOR', disable_duet: false, video_cover_timestamp_ms: 1500, is_aigc: true, unknown_field: 'kept' });
+		const body = fileInitBody(1000, 1000, 1, {
+			privacy_level: 'FOLLOWER_OF_CREATOR',
+			disable_duet: false,
+			video_cover_timestamp_ms: 1500,
+			is_aigc: true,
+			unknown_field: 'kept',
+		});
 		const result = await post(VIDEO_INIT, body, emu.issueTokens(priv.openId).access_token);
 		expect(result.status).toBe(200);
 		const task = emu.getTask(result.json.data.publish_id);
 		expect(task?.postInfo).toEqual(body.post_info);
 		expect(task?.sourceInfo).toEqual(body.source_info);
-		expect(task?.effectiveInteractions).toEqual({ disableComment: true, disableDuet: true, disableStitch: true });
+		expect(task?.effectiveInteractions).toEqual({
+			disableComment: true,
+			disableDuet: true,
+			disableStitch: true,
+		});
 	});
 
 	test.each<[string, unknown, RegExp]>([
 		['no body', undefined, /post_info is required/],
 		['post_info not an object', { post_info: 'x', source_info: {} }, /post_info must be an object/],
-		['source_info missing', { post_info: { privacy_level: 'SELF_ONLY' } }, /source_info is required/],
-		['source missing', { post_info: { privacy_level: 'SELF_ONLY' }, source_info: {} }, /source_info.source is required/],
-		['unknown source', { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'BASE64' } }, /FILE_UPLOAD or PULL_FROM_URL/],
+		[
+			'source_info missing',
+			{ post_info: { privacy_level: 'SELF_ONLY' } },
+			/source_info is required/,
+		],
+		[
+			'source missing',
+			{ post_info: { privacy_level: 'SELF_ONLY' }, source_info: {} },
+			/source_info.source is required/,
+		],
+		[
+			'unknown source',
+			{ post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'BASE64' } },
+			/FILE_UPLOAD or PULL_FROM_URL/,
+		],
 		['title not a string', fileInitBody(1000, 1000, 1, { title: 5 }), /title must be a string/],
-		['boolean as a string', fileInitBody(1000, 1000, 1, { disable_comment: 'true' }), /disable_comment must be a boolean/],
-		['is_aigc as a number', fileInitBody(1000, 1000, 1, { is_aigc: 1 }), /is_aigc must be a boolean/],
-		['privacy_level not a string', fileInitBody(1000, 1000, 1, { privacy_level: 3 }), /privacy_level must be a string/],
-		['cover timestamp not an integer', fileInitBody(1000, 1000, 1, { video_cover_timestamp_ms: 'x' }), /video_cover_timestamp_ms/],
-		['video_size as a string', { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'FILE_UPLOAD', video_size: '1000', chunk_size: 1000, total_chunk_count: 1 } }, /video_size must be an integer/],
-		['chunk_size missing', { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'FILE_UPLOAD', video_size: 1000, total_chunk_count: 1 } }, /chunk_size is required/],
+		[
+			'boolean as a string',
+			fileInitBody(1000, 1000, 1, { disable_comment: 'true' }),
+			/disable_comment must be a boolean/,
+		],
+		[
+			'is_aigc as a number',
+			fileInitBody(1000, 1000, 1, { is_aigc: 1 }),
+			/is_aigc must be a boolean/,
+		],
+		[
+			'privacy_level not a string',
+			fileInitBody(1000, 1000, 1, { privacy_level: 3 }),
+			/privacy_level must be a string/,
+		],
+		[
+			'cover timestamp not an integer',
+			fileInitBody(1000, 1000, 1, { video_cover_timestamp_ms: 'x' }),
+			/video_cover_timestamp_ms/,
+		],
+		[
+			'video_size as a string',
+			{
+				post_info: { privacy_level: 'SELF_ONLY' },
+				source_info: {
+					source: 'FILE_UPLOAD',
+					video_size: '1000',
+					chunk_size: 1000,
+					total_chunk_count: 1,
+				},
+			},
+			/video_size must be an integer/,
+		],
+		[
+			'chunk_size missing',
+			{
+				post_info: { privacy_level: 'SELF_ONLY' },
+				source_info: { source: 'FILE_UPLOAD', video_size: 1000, total_chunk_count: 1 },
+			},
+			/chunk_size is required/,
+		],
 		['video_size zero', fileInitBody(0, 0, 1), /video_size must be at least 1/],
-		['video_url missing', { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'PULL_FROM_URL' } }, /video_url is required/],
+		[
+			'video_url missing',
+			{ post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'PULL_FROM_URL' } },
+			/video_url is required/,
+		],
 		['video_url over http', pullBody('http://media.example.com/a.mp4'), /https/],
 		['video_url not a URL', pullBody('media.example.com/a.mp4'), /not a valid URL/],
 	])('schema: %s -> 400 invalid_params', async (_name, body, message) => {
@@ -154,14 +260,38 @@ describe('video/init (Direct Post)', () => {
 
 	test('title limit is 2200 UTF-16 code units (an emoji counts 2)', async () => {
 		const emoji = '\u{1F600}';
-		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { title: emoji.repeat(1100) }))).status).toBe(200);
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { title: `${emoji.repeat(1100)}a` })), 400, 'invalid_params', /2200 UTF-16/);
+		expect(
+			(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { title: emoji.repeat(1100) }))).status,
+		).toBe(200);
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { title: `${emoji.repeat(1100)}a` })),
+			400,
+			'invalid_params',
+			/2200 UTF-16/,
+		);
 	});
 
 	test('branded content cannot be SELF_ONLY (strict choice: 400 invalid_params)', async () => {
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { brand_content_toggle: true })), 400, 'invalid_params', /Branded content cannot be private/);
-		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { brand_content_toggle: true, privacy_level: 'PUBLIC_TO_EVERYONE' }))).status).toBe(200);
-		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { brand_organic_toggle: true }))).status).toBe(200);
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { brand_content_toggle: true })),
+			400,
+			'invalid_params',
+			/Branded content cannot be private/,
+		);
+		expect(
+			(
+				await post(
+					VIDEO_INIT,
+					fileInitBody(1000, 1000, 1, {
+						brand_content_toggle: true,
+						privacy_level: 'PUBLIC_TO_EVERYONE',
+					}),
+				)
+			).status,
+		).toBe(200);
+		expect(
+			(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { brand_organic_toggle: true }))).status,
+		).toBe(200);
 	});
 
 	test('video_cover_timestamp_ms is accepted in source_info too', async () => {
@@ -171,37 +301,108 @@ describe('video/init (Direct Post)', () => {
 	});
 
 	test('privacy_level must be one of the creator options (missing counts too): 403', async () => {
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: undefined })), 403, 'privacy_level_option_mismatch');
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'FOLLOWER_OF_CREATOR' })), 403, 'privacy_level_option_mismatch');
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'EVERYONE' })), 403, 'privacy_level_option_mismatch');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: undefined })),
+			403,
+			'privacy_level_option_mismatch',
+		);
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'FOLLOWER_OF_CREATOR' })),
+			403,
+			'privacy_level_option_mismatch',
+		);
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'EVERYONE' })),
+			403,
+			'privacy_level_option_mismatch',
+		);
 		const priv = emu.addAccount({ isPrivate: true });
 		const privToken = emu.issueTokens(priv.openId).access_token;
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'PUBLIC_TO_EVERYONE' }), privToken), 403, 'privacy_level_option_mismatch');
+		expectError(
+			await post(
+				VIDEO_INIT,
+				fileInitBody(1000, 1000, 1, { privacy_level: 'PUBLIC_TO_EVERYONE' }),
+				privToken,
+			),
+			403,
+			'privacy_level_option_mismatch',
+		);
 	});
 
 	test('unaudited client: public accounts refused even with SELF_ONLY; private accounts only SELF_ONLY', async () => {
 		emu.app.audited = false;
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)), 403, 'unaudited_client_can_only_post_to_private_accounts');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)),
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+		);
 		const priv = emu.addAccount({ isPrivate: true });
 		const privToken = emu.issueTokens(priv.openId).access_token;
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1, { privacy_level: 'FOLLOWER_OF_CREATOR' }), privToken), 403, 'unaudited_client_can_only_post_to_private_accounts');
+		expectError(
+			await post(
+				VIDEO_INIT,
+				fileInitBody(1000, 1000, 1, { privacy_level: 'FOLLOWER_OF_CREATOR' }),
+				privToken,
+			),
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+		);
 		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), privToken)).status).toBe(200);
 		// Inbox uploads are not Direct Post and stay allowed.
-		expect((await post(INBOX_INIT, { source_info: { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 } })).status).toBe(200);
+		expect(
+			(
+				await post(INBOX_INIT, {
+					source_info: {
+						source: 'FILE_UPLOAD',
+						video_size: 1000,
+						chunk_size: 1000,
+						total_chunk_count: 1,
+					},
+				})
+			).status,
+		).toBe(200);
 	});
 
 	test('unaudited client: at most 5 creators per 24 h', async () => {
 		emu.app.audited = false;
 		const creators = Array.from({ length: 6 }, () => emu.addAccount({ isPrivate: true }));
 		for (const creator of creators.slice(0, 5)) {
-			expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), emu.issueTokens(creator.openId).access_token)).status).toBe(200);
+			expect(
+				(
+					await post(
+						VIDEO_INIT,
+						fileInitBody(1000, 1000, 1),
+						emu.issueTokens(creator.openId).access_token,
+					)
+				).status,
+			).toBe(200);
 		}
 		const sixth = emu.issueTokens(creators[5].openId).access_token;
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), sixth), 403, 'reached_active_user_cap');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), sixth),
+			403,
+			'reached_active_user_cap',
+		);
 		// An already-active creator may keep posting.
-		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), emu.issueTokens(creators[0].openId).access_token)).status).toBe(200);
+		expect(
+			(
+				await post(
+					VIDEO_INIT,
+					fileInitBody(1000, 1000, 1),
+					emu.issueTokens(creators[0].openId).access_token,
+				)
+			).status,
+		).toBe(200);
 		emu.clock.advance(86_400_000);
-		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), emu.issueTokens(creators[5].openId).access_token)).status).toBe(200);
+		expect(
+			(
+				await post(
+					VIDEO_INIT,
+					fileInitBody(1000, 1000, 1),
+					emu.issueTokens(creators[5].openId).access_token,
+				)
+			).status,
+		).toBe(200);
 	});
 
 	test.each<[string, boolean]>([
@@ -224,20 +425,36 @@ describe('video/init (Direct Post)', () => {
 
 	test('caps: banned, daily post cap (15, resets after 24 h), configurable active-user cap', async () => {
 		emu.defaultAccount.bannedFromPosting = true;
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)), 403, 'spam_risk_user_banned_from_posting');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)),
+			403,
+			'spam_risk_user_banned_from_posting',
+		);
 		emu.defaultAccount.bannedFromPosting = false;
 
 		emu.defaultAccount.postsToday = 14;
 		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1))).status).toBe(200);
 		expect(emu.defaultAccount.postsToday).toBe(15);
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)), 403, 'spam_risk_too_many_posts');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1)),
+			403,
+			'spam_risk_too_many_posts',
+		);
 		emu.clock.advance(86_400_000);
 		tokens = emu.issueTokens(); // the old access token expired meanwhile
 		expect((await post(VIDEO_INIT, fileInitBody(1000, 1000, 1))).status).toBe(200);
 
 		emu.settings.activeUserCap = 1;
 		const other = emu.addAccount({});
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), emu.issueTokens(other.openId).access_token), 403, 'reached_active_user_cap');
+		expectError(
+			await post(
+				VIDEO_INIT,
+				fileInitBody(1000, 1000, 1),
+				emu.issueTokens(other.openId).access_token,
+			),
+			403,
+			'reached_active_user_cap',
+		);
 	});
 
 	test('validation order: schema, privacy, unaudited, URL ownership, caps', async () => {
@@ -249,7 +466,11 @@ describe('video/init (Direct Post)', () => {
 		(bad.post_info as Record<string, unknown>).title = 'ok';
 		expectError(await post(VIDEO_INIT, bad), 403, 'privacy_level_option_mismatch');
 		bad.post_info.privacy_level = 'SELF_ONLY';
-		expectError(await post(VIDEO_INIT, bad), 403, 'unaudited_client_can_only_post_to_private_accounts');
+		expectError(
+			await post(VIDEO_INIT, bad),
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+		);
 		emu.app.audited = true;
 		expectError(await post(VIDEO_INIT, bad), 403, 'url_ownership_unverified');
 		bad.source_info.video_url = 'https://media.example.com/v.mp4';
@@ -260,7 +481,11 @@ describe('video/init (Direct Post)', () => {
 
 	test('scope video.publish is required', async () => {
 		const uploadOnly = emu.issueTokens(undefined, { scopes: ['video.upload'] });
-		expectError(await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), uploadOnly.access_token), 401, 'scope_not_authorized');
+		expectError(
+			await post(VIDEO_INIT, fileInitBody(1000, 1000, 1), uploadOnly.access_token),
+			401,
+			'scope_not_authorized',
+		);
 	});
 });
 
@@ -337,42 +562,94 @@ describe('chunk plan rules at init', () => {
 	}
 
 	test('the inbox endpoint applies the same rules', async () => {
-		const result = await post(INBOX_INIT, { source_info: { source: 'FILE_UPLOAD', video_size: 20_000_000, chunk_size: 5_000_000, total_chunk_count: 4 } });
+		const result = await post(INBOX_INIT, {
+			source_info: {
+				source: 'FILE_UPLOAD',
+				video_size: 20_000_000,
+				chunk_size: 5_000_000,
+				total_chunk_count: 4,
+			},
+		});
 		expectError(result, 400, 'invalid_params', SIZE);
 	});
 });
 
 describe('inbox/video/init (upload to inbox)', () => {
 	test('FILE_UPLOAD and PULL_FROM_URL ids; post_info is ignored even when malformed', async () => {
-		const file = await post(INBOX_INIT, { post_info: { title: 42 }, source_info: { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 } });
+		const file = await post(INBOX_INIT, {
+			post_info: { title: 42 },
+			source_info: {
+				source: 'FILE_UPLOAD',
+				video_size: 1000,
+				chunk_size: 1000,
+				total_chunk_count: 1,
+			},
+		});
 		expect(file.status).toBe(200);
 		expect(file.json.data.publish_id).toMatch(/^v_inbox_file~v2\.\d{19}$/);
 		expect(file.json.data.upload_url).toContain(emu.uploadBaseUrl);
-		const pull = await post(INBOX_INIT, { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } });
+		const pull = await post(INBOX_INIT, {
+			source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+		});
 		expect(pull.json.data.publish_id).toMatch(/^v_inbox_url~v2\.\d{19}$/);
-		expect(emu.getTask(pull.json.data.publish_id)).toMatchObject({ postMode: 'MEDIA_UPLOAD', publishType: 'INBOX_SHARE' });
+		expect(emu.getTask(pull.json.data.publish_id)).toMatchObject({
+			postMode: 'MEDIA_UPLOAD',
+			publishType: 'INBOX_SHARE',
+		});
 	});
 
 	test('needs video.upload; video.publish alone is not enough', async () => {
 		const publishOnly = emu.issueTokens(undefined, { scopes: ['video.publish'] });
-		expectError(await post(INBOX_INIT, { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } }, publishOnly.access_token), 401, 'scope_not_authorized');
+		expectError(
+			await post(
+				INBOX_INIT,
+				{ source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } },
+				publishOnly.access_token,
+			),
+			401,
+			'scope_not_authorized',
+		);
 	});
 
 	test('URL ownership and banned users apply; the daily Direct Post cap does not', async () => {
-		expectError(await post(INBOX_INIT, { source_info: { source: 'PULL_FROM_URL', video_url: 'https://elsewhere.example.net/a.mp4' } }), 403, 'url_ownership_unverified');
+		expectError(
+			await post(INBOX_INIT, {
+				source_info: { source: 'PULL_FROM_URL', video_url: 'https://elsewhere.example.net/a.mp4' },
+			}),
+			403,
+			'url_ownership_unverified',
+		);
 		emu.defaultAccount.postsToday = 99;
-		expect((await post(INBOX_INIT, { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } })).status).toBe(200);
+		expect(
+			(
+				await post(INBOX_INIT, {
+					source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+				})
+			).status,
+		).toBe(200);
 		emu.defaultAccount.bannedFromPosting = true;
-		expectError(await post(INBOX_INIT, { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } }), 403, 'spam_risk_user_banned_from_posting');
+		expectError(
+			await post(INBOX_INIT, {
+				source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+			}),
+			403,
+			'spam_risk_user_banned_from_posting',
+		);
 	});
 
 	test('at most 5 pending shares in 24 h; posting a draft frees a slot; old ones stop counting', async () => {
-		const body = { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } };
+		const body = {
+			source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+		};
 		const ids: string[] = [];
 		for (let i = 0; i < 5; i++) ids.push((await post(INBOX_INIT, body)).json.data.publish_id);
 		expectError(await post(INBOX_INIT, body), 403, 'spam_risk_too_many_pending_share');
 		// Photo drafts share the same cap.
-		expectError(await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' })), 403, 'spam_risk_too_many_pending_share');
+		expectError(
+			await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' })),
+			403,
+			'spam_risk_too_many_pending_share',
+		);
 		emu.clock.advance(10_000);
 		emu.completeInbox(ids[0]);
 		expect((await post(INBOX_INIT, body)).status).toBe(200);
@@ -387,8 +664,13 @@ describe('content/init (photos)', () => {
 	test('DIRECT_POST and MEDIA_UPLOAD ids', async () => {
 		const direct = await post(CONTENT_INIT, photoBody());
 		expect(direct.status).toBe(200);
-		expect(direct.json.data).toEqual({ publish_id: expect.stringMatching(/^p_pub_url~v2\.\d{19}$/) });
-		const inbox = await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }, { privacy_level: undefined }));
+		expect(direct.json.data).toEqual({
+			publish_id: expect.stringMatching(/^p_pub_url~v2\.\d{19}$/),
+		});
+		const inbox = await post(
+			CONTENT_INIT,
+			photoBody({ post_mode: 'MEDIA_UPLOAD' }, { privacy_level: undefined }),
+		);
 		expect(inbox.json.data.publish_id).toMatch(/^p_inbox_url~v2\.\d{19}$/);
 		expect(emu.initCalls('contentInit')).toBe(2);
 		expect(emu.initCalls()).toBe(2);
@@ -398,46 +680,107 @@ describe('content/init (photos)', () => {
 		const uploadOnly = emu.issueTokens(undefined, { scopes: ['video.upload'] }).access_token;
 		const publishOnly = emu.issueTokens(undefined, { scopes: ['video.publish'] }).access_token;
 		expectError(await post(CONTENT_INIT, photoBody(), uploadOnly), 401, 'scope_not_authorized');
-		expectError(await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }), publishOnly), 401, 'scope_not_authorized');
-		expect((await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }), uploadOnly)).status).toBe(200);
+		expectError(
+			await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }), publishOnly),
+			401,
+			'scope_not_authorized',
+		);
+		expect(
+			(await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }), uploadOnly)).status,
+		).toBe(200);
 	});
 
-	const manyImages = (n: number) => Array.from({ length: n }, (_, i) => `https://media.example.com/p${i}.jpg`);
+	const manyImages = (n: number) =>
+		Array.from({ length: n }, (_, i) => `https://media.example.com/p${i}.jpg`);
 	test.each<[string, Record<string, unknown>, RegExp]>([
 		['media_type VIDEO', photoBody({ media_type: 'VIDEO' }), /media_type must be PHOTO/],
 		['post_mode with a space', photoBody({ post_mode: 'DIRECT POST' }), /post_mode/],
 		['FILE_UPLOAD source', photoBody({}, {}, { source: 'FILE_UPLOAD' }), /PULL_FROM_URL/],
 		['no images', photoBody({}, {}, { photo_images: [], photo_cover_index: 0 }), /1 to 35/],
-		['36 images', photoBody({}, {}, { photo_images: manyImages(36), photo_cover_index: 0 }), /1 to 35/],
-		['cover index = count', photoBody({}, {}, { photo_cover_index: 2 }), /photo_cover_index must be between 0 and 1/],
+		[
+			'36 images',
+			photoBody({}, {}, { photo_images: manyImages(36), photo_cover_index: 0 }),
+			/1 to 35/,
+		],
+		[
+			'cover index = count',
+			photoBody({}, {}, { photo_cover_index: 2 }),
+			/photo_cover_index must be between 0 and 1/,
+		],
 		['cover index negative', photoBody({}, {}, { photo_cover_index: -1 }), /photo_cover_index/],
-		['cover index missing', photoBody({}, {}, { photo_cover_index: undefined }), /photo_cover_index is required/],
+		[
+			'cover index missing',
+			photoBody({}, {}, { photo_cover_index: undefined }),
+			/photo_cover_index is required/,
+		],
 		['title 91 units', photoBody({}, { title: 'x'.repeat(91) }), /90 UTF-16/],
 		['description 4001 units', photoBody({}, { description: 'x'.repeat(4001) }), /4000 UTF-16/],
-		['image not https', photoBody({}, {}, { photo_images: ['http://media.example.com/a.jpg'], photo_cover_index: 0 }), /https/],
+		[
+			'image not https',
+			photoBody({}, {}, { photo_images: ['http://media.example.com/a.jpg'], photo_cover_index: 0 }),
+			/https/,
+		],
 		['is_aigc as a string', photoBody({ is_aigc: 'yes' }), /is_aigc must be a boolean/],
-		['auto_add_music as a string', photoBody({}, { auto_add_music: 'true' }), /auto_add_music must be a boolean/],
+		[
+			'auto_add_music as a string',
+			photoBody({}, { auto_add_music: 'true' }),
+			/auto_add_music must be a boolean/,
+		],
 		['branded + SELF_ONLY', photoBody({}, { brand_content_toggle: true }), /Branded content/],
 	])('schema: %s -> 400 invalid_params', async (_name, body, message) => {
 		expectError(await post(CONTENT_INIT, body), 400, 'invalid_params', message);
 	});
 
 	test('boundaries: 35 images, 90-unit title, 4000-unit description, is_aigc top-level or in post_info', async () => {
-		expect((await post(CONTENT_INIT, photoBody({ is_aigc: true }, { title: 'x'.repeat(90), description: 'y'.repeat(4000) }, { photo_images: manyImages(35), photo_cover_index: 34 }))).status).toBe(200);
+		expect(
+			(
+				await post(
+					CONTENT_INIT,
+					photoBody(
+						{ is_aigc: true },
+						{ title: 'x'.repeat(90), description: 'y'.repeat(4000) },
+						{ photo_images: manyImages(35), photo_cover_index: 34 },
+					),
+				)
+			).status,
+		).toBe(200);
 		expect((await post(CONTENT_INIT, photoBody({}, { is_aigc: true }))).status).toBe(200);
 	});
 
 	test('DIRECT_POST needs a valid privacy_level; images must be under verified domains; unaudited rules apply', async () => {
-		expectError(await post(CONTENT_INIT, photoBody({}, { privacy_level: undefined })), 403, 'privacy_level_option_mismatch');
-		expectError(await post(CONTENT_INIT, photoBody({}, {}, { photo_images: ['https://media.example.com/a.jpg', 'https://other.example.net/b.jpg'] })), 403, 'url_ownership_unverified');
+		expectError(
+			await post(CONTENT_INIT, photoBody({}, { privacy_level: undefined })),
+			403,
+			'privacy_level_option_mismatch',
+		);
+		expectError(
+			await post(
+				CONTENT_INIT,
+				photoBody(
+					{},
+					{},
+					{ photo_images: ['https://media.example.com/a.jpg', 'https://other.example.net/b.jpg'] },
+				),
+			),
+			403,
+			'url_ownership_unverified',
+		);
 		emu.app.audited = false;
-		expectError(await post(CONTENT_INIT, photoBody()), 403, 'unaudited_client_can_only_post_to_private_accounts');
+		expectError(
+			await post(CONTENT_INIT, photoBody()),
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+		);
 		expect((await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }))).status).toBe(200);
 	});
 
 	test('MEDIA_UPLOAD needs TikTok app >= 31.8 on the phone', async () => {
 		emu.defaultAccount.tiktokAppVersion = '31.7.9';
-		expectError(await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' })), 400, 'app_version_check_failed');
+		expectError(
+			await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' })),
+			400,
+			'app_version_check_failed',
+		);
 		emu.defaultAccount.tiktokAppVersion = '31.10';
 		expect((await post(CONTENT_INIT, photoBody({ post_mode: 'MEDIA_UPLOAD' }))).status).toBe(200);
 	});
@@ -454,7 +797,10 @@ describe('routing', () => {
 		expect((await post(CREATOR_INFO.slice(0, -1))).status).toBe(200);
 		const unknown = await post('/v2/post/publish/nope/');
 		expect(unknown.status).toBe(404);
-		const wrongMethod = await apiCall(emu, CREATOR_INFO, { method: 'GET', token: tokens.access_token });
+		const wrongMethod = await apiCall(emu, CREATOR_INFO, {
+			method: 'GET',
+			token: tokens.access_token,
+		});
 		expect(wrongMethod.status).toBe(405);
 	});
 });

@@ -6,7 +6,14 @@
 import * as ids from './ids';
 import { createVideo } from './accounts';
 import type { EmulatorClock } from './clock';
-import type { Account, LifecycleEvent, LifecycleSettings, PublishTask, TaskOutcome, TaskPhase } from './types';
+import type {
+	Account,
+	LifecycleEvent,
+	LifecycleSettings,
+	PublishTask,
+	TaskOutcome,
+	TaskPhase,
+} from './types';
 
 export interface LifecycleHooks {
 	onEvent(event: LifecycleEvent): void;
@@ -15,7 +22,15 @@ export interface LifecycleHooks {
 
 export type NewTask = Omit<
 	PublishTask,
-	'phase' | 'status' | 'postIds' | 'publicPostIds' | 'uploadedBytes' | 'downloadedBytes' | 'history' | 'pendingModeration' | 'createdAt'
+	| 'phase'
+	| 'status'
+	| 'postIds'
+	| 'publicPostIds'
+	| 'uploadedBytes'
+	| 'downloadedBytes'
+	| 'history'
+	| 'pendingModeration'
+	| 'createdAt'
 >;
 
 const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.webm'];
@@ -137,16 +152,24 @@ export class TaskBook {
 	cancel(task: PublishTask): boolean {
 		const now = this.clock.now();
 		this.advance(task, now);
-		if (task.phase !== 'downloading' || task.downloadedBytes >= task.totalBytes * this.settings().cancellableBelowProgress) return false;
+		if (
+			task.phase !== 'downloading' ||
+			task.downloadedBytes >= task.totalBytes * this.settings().cancellableBelowProgress
+		)
+			return false;
 		this.fail(task, 'publish_cancelled', now);
 		return true;
 	}
 
 	/** The creator opens the inbox notification and posts the draft (possibly as several posts). */
-	completeInbox(publishId: string, options: { postIds?: string[]; public?: boolean } = {}): PublishTask {
+	completeInbox(
+		publishId: string,
+		options: { postIds?: string[]; public?: boolean } = {},
+	): PublishTask {
 		const task = this.require(publishId);
 		this.sync();
-		if (task.phase !== 'inbox') throw new Error(`Task ${publishId} is ${task.status}, not SEND_TO_USER_INBOX`);
+		if (task.phase !== 'inbox')
+			throw new Error(`Task ${publishId} is ${task.status}, not SEND_TO_USER_INBOX`);
 		const now = this.clock.now();
 		const account = this.hooks.accountOf(task.openId);
 		const isPublic = options.public ?? !account?.isPrivate;
@@ -189,7 +212,8 @@ export class TaskBook {
 		for (const task of this.tasks.values()) {
 			if (task.openId !== openId || task.clientKey !== clientKey) continue;
 			this.advance(task, now);
-			if (task.phase === 'uploading' || task.phase === 'downloading' || task.phase === 'processing') this.fail(task, reason, now);
+			if (task.phase === 'uploading' || task.phase === 'downloading' || task.phase === 'processing')
+				this.fail(task, reason, now);
 		}
 	}
 
@@ -215,7 +239,8 @@ export class TaskBook {
 				task.downloadedBytes = Math.floor((task.totalBytes * (now - task.createdAt)) / span);
 			} else {
 				const at = task.downloadEndsAt;
-				const failure = task.outcome && 'failReason' in task.outcome ? task.outcome.failReason : undefined;
+				const failure =
+					task.outcome && 'failReason' in task.outcome ? task.outcome.failReason : undefined;
 				if (failure && /pull_failed$/.test(failure)) {
 					task.downloadedBytes = Math.floor(task.totalBytes / 2);
 					this.fail(task, failure, at);
@@ -226,16 +251,24 @@ export class TaskBook {
 				}
 			}
 		}
-		if (task.phase === 'processing' && task.processingEndsAt !== undefined && now >= task.processingEndsAt) {
+		if (
+			task.phase === 'processing' &&
+			task.processingEndsAt !== undefined &&
+			now >= task.processingEndsAt
+		) {
 			this.finishProcessing(task, task.processingEndsAt);
 		}
-		const due = task.pendingModeration.filter((pending) => pending.passesAt <= now).sort((a, b) => a.passesAt - b.passesAt);
+		const due = task.pendingModeration
+			.filter((pending) => pending.passesAt <= now)
+			.sort((a, b) => a.passesAt - b.passesAt);
 		for (const pending of due) {
 			task.pendingModeration = task.pendingModeration.filter((p) => p !== pending);
 			task.publicPostIds.push(pending.postId);
 			const video = this.hooks.accountOf(task.openId)?.videos.find((v) => v.id === pending.postId);
 			if (video) video.isPublic = true;
-			this.emit(task, 'post.publish.publicly_available', pending.passesAt, { post_id: pending.postId });
+			this.emit(task, 'post.publish.publicly_available', pending.passesAt, {
+				post_id: pending.postId,
+			});
 		}
 	}
 
@@ -244,9 +277,13 @@ export class TaskBook {
 		if (outcome && 'failReason' in outcome) return this.fail(task, outcome.failReason, at);
 		if (outcome && 'status' in outcome) {
 			if (outcome.status === 'FAILED') return this.fail(task, 'internal', at);
-			if (outcome.status !== 'PUBLISH_COMPLETE' && outcome.status !== 'SEND_TO_USER_INBOX') return this.setPhase(task, 'pinned', at);
+			if (outcome.status !== 'PUBLISH_COMPLETE' && outcome.status !== 'SEND_TO_USER_INBOX')
+				return this.setPhase(task, 'pinned', at);
 		}
-		const toInbox = outcome && 'status' in outcome ? outcome.status === 'SEND_TO_USER_INBOX' : task.postMode === 'MEDIA_UPLOAD';
+		const toInbox =
+			outcome && 'status' in outcome
+				? outcome.status === 'SEND_TO_USER_INBOX'
+				: task.postMode === 'MEDIA_UPLOAD';
 		if (toInbox) {
 			this.setPhase(task, 'inbox', at);
 			this.emit(task, 'post.publish.inbox_delivered', at, {});
@@ -276,7 +313,8 @@ export class TaskBook {
 				at,
 			),
 		);
-		if (isPublic) task.pendingModeration.push({ postId, passesAt: at + this.settings().moderationMs });
+		if (isPublic)
+			task.pendingModeration.push({ postId, passesAt: at + this.settings().moderationMs });
 	}
 
 	private fail(task: PublishTask, reason: string, at: number): void {
@@ -292,12 +330,17 @@ export class TaskBook {
 			task.status = status;
 			task.history.push({ status, at });
 		}
-		if (phase === 'processing' && task.source === 'FILE_UPLOAD') task.uploadedBytes = task.totalBytes;
+		if (phase === 'processing' && task.source === 'FILE_UPLOAD')
+			task.uploadedBytes = task.totalBytes;
 	}
 
 	private emit(task: PublishTask, event: string, at: number, extra: Record<string, unknown>): void {
 		// Key order follows captured payloads: publish_id, publish_type, then post_id / reason.
-		const content: Record<string, unknown> = { publish_id: task.publishId, publish_type: task.publishType, ...extra };
+		const content: Record<string, unknown> = {
+			publish_id: task.publishId,
+			publish_type: task.publishType,
+			...extra,
+		};
 		this.hooks.onEvent({ event, openId: task.openId, clientKey: task.clientKey, at, content });
 	}
 }

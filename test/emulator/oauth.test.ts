@@ -140,7 +140,15 @@ describe('token endpoint: authorization_code', () => {
 		const code = (await authorize()).searchParams.get('code') as string;
 		const result = await exchange(code);
 		expect(result.status).toBe(200);
-		expect(Object.keys(result.json).sort()).toEqual(['access_token', 'expires_in', 'open_id', 'refresh_expires_in', 'refresh_token', 'scope', 'token_type']);
+		expect(Object.keys(result.json).sort()).toEqual([
+			'access_token',
+			'expires_in',
+			'open_id',
+			'refresh_expires_in',
+			'refresh_token',
+			'scope',
+			'token_type',
+		]);
 		expect(result.json.access_token).toMatch(/^act\./);
 		expect(result.json.refresh_token).toMatch(/^rft\./);
 		expect(result.json.expires_in).toBe(7200);
@@ -149,9 +157,17 @@ describe('token endpoint: authorization_code', () => {
 		expect(result.json.open_id).toBe(emu.defaultAccount.openId);
 		expect(result.json.scope).toBe('user.info.basic,video.publish,video.upload');
 		// The token works on the API.
-		const info = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: result.json.access_token });
+		const info = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: result.json.access_token,
+		});
 		expect(info.json.data.user.open_id).toBe(emu.defaultAccount.openId);
-		expect(emu.tokenRequests[0]).toMatchObject({ grantType: 'authorization_code', clientKeyFrom: 'body', result: 'ok', httpStatus: 200 });
+		expect(emu.tokenRequests[0]).toMatchObject({
+			grantType: 'authorization_code',
+			clientKeyFrom: 'body',
+			result: 'ok',
+			httpStatus: 200,
+		});
 	});
 
 	test('a code is single-use', async () => {
@@ -172,9 +188,14 @@ describe('token endpoint: authorization_code', () => {
 
 	test('redirect_uri must equal the one used on the authorize page', async () => {
 		const code = (await authorize()).searchParams.get('code') as string;
-		const result = await exchange(code, { redirect_uri: 'https://n8n.example.com/rest/oauth2-credential/callback' });
+		const result = await exchange(code, {
+			redirect_uri: 'https://n8n.example.com/rest/oauth2-credential/callback',
+		});
 		expect(result.status).toBe(400);
-		expect(result.json).toMatchObject({ error: 'invalid_request', error_description: 'Redirect_uri is not matched with the uri when requesting code.' });
+		expect(result.json).toMatchObject({
+			error: 'invalid_request',
+			error_description: 'Redirect_uri is not matched with the uri when requesting code.',
+		});
 	});
 
 	test('a code issued to another client is invalid_grant; an undecoded code does not work', async () => {
@@ -217,7 +238,10 @@ describe('token endpoint: client authentication', () => {
 		for (const [fields, description] of cases) {
 			const result = await formPost(tokenUrl(), { ...base, ...fields });
 			expect(result.status).toBe(401);
-			expect(result.json).toMatchObject({ error: 'invalid_client', error_description: description });
+			expect(result.json).toMatchObject({
+				error: 'invalid_client',
+				error_description: description,
+			});
 		}
 	});
 
@@ -229,7 +253,11 @@ describe('token endpoint: client authentication', () => {
 			refresh_token: emu.issueTokens().refresh_token,
 		});
 		expect(result.json.error).toBe('invalid_client');
-		expect(emu.tokenRequests[0]).toMatchObject({ clientKeyFrom: 'none', clientIdSent: true, result: 'invalid_client' });
+		expect(emu.tokenRequests[0]).toMatchObject({
+			clientKeyFrom: 'none',
+			clientIdSent: true,
+			result: 'invalid_client',
+		});
 	});
 
 	test("client_key in the query string is refused by default ('body') and accepted with 'bodyOrQuery'", async () => {
@@ -245,7 +273,11 @@ describe('token endpoint: client authentication', () => {
 		const refused = await n8nRefresh(tokens.refresh_token);
 		expect(refused.status).toBe(401);
 		expect(refused.json.error).toBe('invalid_client');
-		expect(emu.tokenRequests[0]).toMatchObject({ clientKeyFrom: 'none', clientKeyInQuery: true, clientIdSent: true });
+		expect(emu.tokenRequests[0]).toMatchObject({
+			clientKeyFrom: 'none',
+			clientKeyInQuery: true,
+			clientIdSent: true,
+		});
 
 		emu.settings.oauth.clientKeyFrom = 'bodyOrQuery';
 		const accepted = await n8nRefresh(tokens.refresh_token);
@@ -258,12 +290,18 @@ describe('token endpoint: client authentication', () => {
 		const json = await request(tokenUrl(), {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ client_key: emu.app.clientKey, client_secret: emu.app.clientSecret, grant_type: 'client_credentials' }),
+			body: JSON.stringify({
+				client_key: emu.app.clientKey,
+				client_secret: emu.app.clientSecret,
+				grant_type: 'client_credentials',
+			}),
 		});
 		expect(json.status).toBe(400);
 		expect(json.json.error).toBe('invalid_request');
 		const creds = { client_key: emu.app.clientKey, client_secret: emu.app.clientSecret };
-		expect((await formPost(tokenUrl(), { ...creds, grant_type: 'password' })).json.error).toBe('unsupported_grant_type');
+		expect((await formPost(tokenUrl(), { ...creds, grant_type: 'password' })).json.error).toBe(
+			'unsupported_grant_type',
+		);
 		expect((await formPost(tokenUrl(), creds)).json.error).toBe('invalid_request');
 	});
 
@@ -292,11 +330,14 @@ describe('token endpoint: refresh_token', () => {
 		expect(reused.json.error).toBe('invalid_grant');
 
 		expect((await refresh(rotated.json.refresh_token)).status).toBe(200);
-		const oldAccess = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: first.access_token });
+		const oldAccess = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: first.access_token,
+		});
 		expect(oldAccess.status).toBe(200);
 	});
 
-	test("keepOld rotation leaves the previous refresh token usable", async () => {
+	test('keepOld rotation leaves the previous refresh token usable', async () => {
 		emu.settings.oauth.rotation = 'keepOld';
 		const first = emu.issueTokens();
 		expect((await refresh(first.refresh_token)).status).toBe(200);
@@ -339,23 +380,37 @@ describe('PKCE', () => {
 	const b64Challenge = createHash('sha256').update(VERIFIER).digest('base64url');
 
 	test('web: a hex S256 challenge requires the matching code_verifier', async () => {
-		const code = async () => (await authorize({ code_challenge: hexChallenge, code_challenge_method: 'S256' })).searchParams.get('code') as string;
+		const code = async () =>
+			(
+				await authorize({ code_challenge: hexChallenge, code_challenge_method: 'S256' })
+			).searchParams.get('code') as string;
 		expect((await exchange(await code())).json.error).toBe('invalid_grant');
 		const wrong = await exchange(await code(), { code_verifier: `${VERIFIER}x` });
-		expect(wrong.json).toMatchObject({ error: 'invalid_grant', error_description: 'Code verifier or code challenge is invalid.' });
+		expect(wrong.json).toMatchObject({
+			error: 'invalid_grant',
+			error_description: 'Code verifier or code challenge is invalid.',
+		});
 		expect((await exchange(await code(), { code_verifier: VERIFIER })).status).toBe(200);
 	});
 
 	test('web: a base64url challenge is accepted too', async () => {
-		const code = (await authorize({ code_challenge: b64Challenge, code_challenge_method: 'S256' })).searchParams.get('code') as string;
+		const code = (
+			await authorize({ code_challenge: b64Challenge, code_challenge_method: 'S256' })
+		).searchParams.get('code') as string;
 		expect((await exchange(code, { code_verifier: VERIFIER })).status).toBe(200);
 	});
 
 	test('desktop: a challenge is mandatory and must be hex', async () => {
 		emu.app.platform = 'desktop';
 		expect((await authorize()).searchParams.get('error')).toBe('invalid_request');
-		expect((await authorize({ code_challenge: b64Challenge, code_challenge_method: 'S256' })).searchParams.get('error')).toBe('invalid_request');
-		const code = (await authorize({ code_challenge: hexChallenge, code_challenge_method: 'S256' })).searchParams.get('code') as string;
+		expect(
+			(
+				await authorize({ code_challenge: b64Challenge, code_challenge_method: 'S256' })
+			).searchParams.get('error'),
+		).toBe('invalid_request');
+		const code = (
+			await authorize({ code_challenge: hexChallenge, code_challenge_method: 'S256' })
+		).searchParams.get('code') as string;
 		expect((await exchange(code, { code_verifier: VERIFIER })).status).toBe(200);
 	});
 
@@ -368,7 +423,8 @@ describe('PKCE', () => {
 describe('access tokens on the API', () => {
 	test('expire after expires_in seconds of virtual time (401 access_token_invalid)', async () => {
 		const tokens = emu.issueTokens();
-		const call = () => apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.access_token });
+		const call = () =>
+			apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.access_token });
 		emu.clock.advance(7_199_000);
 		expect((await call()).status).toBe(200);
 		emu.clock.advance(1000);
@@ -381,15 +437,25 @@ describe('access tokens on the API', () => {
 		const tokens = emu.issueTokens(undefined, { accessTtlSec: 60 });
 		expect(tokens.expires_in).toBe(60);
 		emu.expireAccessToken(tokens.access_token);
-		const result = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.access_token });
+		const result = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: tokens.access_token,
+		});
 		expect(result.json.error.code).toBe('access_token_invalid');
 	});
 
 	test('client_credentials gives a clt. token that cannot act for a user', async () => {
-		const result = await formPost(tokenUrl(), { client_key: emu.app.clientKey, client_secret: emu.app.clientSecret, grant_type: 'client_credentials' });
+		const result = await formPost(tokenUrl(), {
+			client_key: emu.app.clientKey,
+			client_secret: emu.app.clientSecret,
+			grant_type: 'client_credentials',
+		});
 		expect(result.json).toMatchObject({ expires_in: 7200, token_type: 'Bearer' });
 		expect(result.json.access_token).toMatch(/^clt\./);
-		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: result.json.access_token });
+		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: result.json.access_token,
+		});
 		expect(call.status).toBe(401);
 		expect(call.json.error.code).toBe('scope_not_authorized');
 	});
@@ -399,22 +465,40 @@ describe('revoke', () => {
 	test('kills the whole grant; unknown tokens are a no-op', async () => {
 		const tokens = emu.issueTokens();
 		const revokeUrl = `${emu.baseUrl}/v2/oauth/revoke/`;
-		const result = await formPost(revokeUrl, { client_key: emu.app.clientKey, client_secret: emu.app.clientSecret, token: tokens.access_token });
+		const result = await formPost(revokeUrl, {
+			client_key: emu.app.clientKey,
+			client_secret: emu.app.clientSecret,
+			token: tokens.access_token,
+		});
 		expect(result.status).toBe(200);
 		expect(result.json).toEqual({});
-		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.access_token });
+		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: tokens.access_token,
+		});
 		expect(call.json.error.code).toBe('access_token_invalid');
 		expect((await refresh(tokens.refresh_token)).json.error).toBe('invalid_grant');
-		const unknown = await formPost(revokeUrl, { client_key: emu.app.clientKey, client_secret: emu.app.clientSecret, token: 'act.unknown' });
+		const unknown = await formPost(revokeUrl, {
+			client_key: emu.app.clientKey,
+			client_secret: emu.app.clientSecret,
+			token: 'act.unknown',
+		});
 		expect(unknown.status).toBe(200);
-		const badSecret = await formPost(revokeUrl, { client_key: emu.app.clientKey, client_secret: 'x', token: tokens.access_token });
+		const badSecret = await formPost(revokeUrl, {
+			client_key: emu.app.clientKey,
+			client_secret: 'x',
+			token: tokens.access_token,
+		});
 		expect(badSecret.json.error).toBe('invalid_client');
 	});
 
 	test('emu.revoke(token) does the same from a test', async () => {
 		const tokens = emu.issueTokens();
 		emu.revoke(tokens.refresh_token);
-		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', { method: 'GET', token: tokens.access_token });
+		const call = await apiCall(emu, '/v2/user/info/?fields=open_id', {
+			method: 'GET',
+			token: tokens.access_token,
+		});
 		expect(call.json.error.code).toBe('access_token_invalid');
 	});
 });

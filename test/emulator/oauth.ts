@@ -13,8 +13,13 @@ const UNDENIABLE_SCOPE = 'user.info.basic';
 
 function redirectWith(redirectUri: string, params: Record<string, string | undefined>): Reply {
 	const target = new URL(redirectUri);
-	for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
-	return { status: 302, body: '', headers: { Location: target.toString(), 'Cache-Control': 'no-store' } };
+	for (const [key, value] of Object.entries(params))
+		if (value !== undefined) target.searchParams.set(key, value);
+	return {
+		status: 302,
+		body: '',
+		headers: { Location: target.toString(), 'Cache-Control': 'no-store' },
+	};
 }
 
 /** GET /v2/auth/authorize/: consent is automatic for emu.consentAccount; errors after redirect_uri is trusted go back to it. */
@@ -23,13 +28,24 @@ export function authorizePage(ctx: RequestContext): Reply {
 	const oauth = emu.settings.oauth;
 	const query = ctx.url.searchParams;
 	const clientKey = query.get('client_key');
-	if (!clientKey) return oauthError(ctx.logId, 'invalid_request', 'client_key is missing from the authorize request.', oauth);
+	if (!clientKey)
+		return oauthError(
+			ctx.logId,
+			'invalid_request',
+			'client_key is missing from the authorize request.',
+			oauth,
+		);
 	const app = emu.appByKey(clientKey);
 	if (!app) return oauthError(ctx.logId, 'invalid_client', 'Client key is invalid.', oauth);
 	const redirectUri = query.get('redirect_uri');
 	if (!redirectUri || !app.redirectUris.includes(redirectUri)) {
 		// Never redirect to an unregistered URI: answer on the page itself.
-		return oauthError(ctx.logId, 'invalid_request', 'redirect_uri is not registered for this app (exact match required).', oauth);
+		return oauthError(
+			ctx.logId,
+			'invalid_request',
+			'redirect_uri is not registered for this app (exact match required).',
+			oauth,
+		);
 	}
 	const state = query.get('state') ?? undefined;
 	const fail = (error: string, description: string) => {
@@ -37,19 +53,25 @@ export function authorizePage(ctx: RequestContext): Reply {
 		return redirectWith(redirectUri, { error, error_description: description, state });
 	};
 
-	if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
+	if (query.get('response_type') !== 'code')
+		return fail('unsupported_response_type', 'response_type must be code.');
 	const requested = (query.get('scope') ?? '').split(',').map((scope) => scope.trim());
 	if (requested.length === 0 || requested.some((scope) => scope === '')) {
 		return fail('invalid_scope', 'scope must be a comma-separated list of scopes.');
 	}
 	const unapproved = requested.filter((scope) => !app.approvedScopes.includes(scope));
-	if (unapproved.length > 0) return fail('invalid_scope', `Scopes not approved for this app: ${unapproved.join(',')}`);
+	if (unapproved.length > 0)
+		return fail('invalid_scope', `Scopes not approved for this app: ${unapproved.join(',')}`);
 
 	const challenge = query.get('code_challenge') ?? undefined;
-	if (app.platform === 'desktop' && !challenge) return fail('invalid_request', 'code_challenge is required for desktop apps.');
+	if (app.platform === 'desktop' && !challenge)
+		return fail('invalid_request', 'code_challenge is required for desktop apps.');
 	if (challenge !== undefined) {
-		if (query.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
-		const wellFormed = HEX_CHALLENGE.test(challenge) || (app.platform === 'web' && BASE64URL_CHALLENGE.test(challenge));
+		if (query.get('code_challenge_method') !== 'S256')
+			return fail('invalid_request', 'code_challenge_method must be S256.');
+		const wellFormed =
+			HEX_CHALLENGE.test(challenge) ||
+			(app.platform === 'web' && BASE64URL_CHALLENGE.test(challenge));
 		if (!wellFormed) return fail('invalid_request', 'Code verifier or code challenge is invalid.');
 	}
 
@@ -89,7 +111,10 @@ interface ClientAuth {
 function authenticateClient(ctx: RequestContext, record?: TokenRequestRecord): ClientAuth {
 	const { emu } = ctx;
 	if (mediaType(ctx.req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
-		throw new OAuthError('invalid_request', 'The request parameters are malformed. Use Content-Type: application/x-www-form-urlencoded.');
+		throw new OAuthError(
+			'invalid_request',
+			'The request parameters are malformed. Use Content-Type: application/x-www-form-urlencoded.',
+		);
 	}
 	const form = new URLSearchParams(ctx.body.toString('utf8'));
 	const bodyKey = form.get('client_key');
@@ -116,7 +141,8 @@ function authenticateClient(ctx: RequestContext, record?: TokenRequestRecord): C
 	if (!app) throw new OAuthError('invalid_client', 'Client key is invalid.');
 	const secret = form.get('client_secret');
 	if (!secret) throw new OAuthError('invalid_client', 'Client secret is missed in request.');
-	if (secret !== app.clientSecret) throw new OAuthError('invalid_client', 'Client secret is invalid.');
+	if (secret !== app.clientSecret)
+		throw new OAuthError('invalid_client', 'Client secret is invalid.');
 	return { app, form };
 }
 
@@ -125,15 +151,22 @@ function exchangeCode(ctx: RequestContext, { app, form }: ClientAuth): Record<st
 	const code = form.get('code');
 	if (!code) throw new OAuthError('invalid_request', 'Code is missed in request.');
 	const record = emu.tokens.findCode(code);
-	if (!record || record.clientKey !== app.clientKey) throw new OAuthError('invalid_grant', 'Authorization code is invalid.');
-	if (record.used) throw new OAuthError('invalid_grant', 'Authorization code has already been used.');
-	if (emu.clock.now() >= record.expiresAt) throw new OAuthError('invalid_grant', 'Authorization code is expired.');
+	if (!record || record.clientKey !== app.clientKey)
+		throw new OAuthError('invalid_grant', 'Authorization code is invalid.');
+	if (record.used)
+		throw new OAuthError('invalid_grant', 'Authorization code has already been used.');
+	if (emu.clock.now() >= record.expiresAt)
+		throw new OAuthError('invalid_grant', 'Authorization code is expired.');
 	if (form.get('redirect_uri') !== record.redirectUri) {
-		throw new OAuthError('invalid_request', 'Redirect_uri is not matched with the uri when requesting code.');
+		throw new OAuthError(
+			'invalid_request',
+			'Redirect_uri is not matched with the uri when requesting code.',
+		);
 	}
 	if (record.codeChallenge !== undefined) {
 		const verifier = form.get('code_verifier');
-		if (!verifier || !verifierMatches(verifier, record.codeChallenge, app)) throw new OAuthError('invalid_grant', 'Code verifier or code challenge is invalid.');
+		if (!verifier || !verifierMatches(verifier, record.codeChallenge, app))
+			throw new OAuthError('invalid_grant', 'Code verifier or code challenge is invalid.');
 	}
 	record.used = true;
 	const grant = emu.tokens.createGrant(app.clientKey, record.openId, record.scopes);
@@ -144,7 +177,8 @@ function refresh(ctx: RequestContext, { app, form }: ClientAuth): Record<string,
 	const { emu } = ctx;
 	const token = form.get('refresh_token');
 	if (!token) throw new OAuthError('invalid_request', 'Refresh token is missed in request.');
-	if (emu.settings.oauth.sandboxRefreshFails) throw new OAuthError('invalid_grant', 'Refresh token is invalid or expired.');
+	if (emu.settings.oauth.sandboxRefreshFails)
+		throw new OAuthError('invalid_grant', 'Refresh token is invalid or expired.');
 	const check = emu.tokens.checkRefreshToken(token, app.clientKey);
 	if (!check.ok) throw new OAuthError('invalid_grant', check.why);
 	return { ...emu.tokens.rotate(check.record, check.grant) };
@@ -172,9 +206,12 @@ export function tokenEndpoint(ctx: RequestContext): Reply {
 		let payload: Record<string, unknown>;
 		if (grantType === 'authorization_code') payload = exchangeCode(ctx, client);
 		else if (grantType === 'refresh_token') payload = refresh(ctx, client);
-		else if (grantType === 'client_credentials') payload = emu.tokens.issueClientToken(client.app.clientKey);
-		else if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missed in request.');
-		else throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported.`);
+		else if (grantType === 'client_credentials')
+			payload = emu.tokens.issueClientToken(client.app.clientKey);
+		else if (!grantType)
+			throw new OAuthError('invalid_request', 'grant_type is missed in request.');
+		else
+			throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported.`);
 		if (typeof payload.open_id === 'string') {
 			record.openId = payload.open_id;
 			ctx.entry.openId = payload.open_id;
@@ -200,7 +237,8 @@ export function revokeEndpoint(ctx: RequestContext): Reply {
 	const refreshRecord = emu.tokens.findRefreshToken(token);
 	const grant = emu.tokens.grant(access?.grantId ?? refreshRecord?.grantId);
 	const owner = access?.clientKey ?? grant?.clientKey;
-	if (owner !== undefined && owner !== app.clientKey) throw new OAuthError('invalid_grant', 'The token was issued to another client.');
+	if (owner !== undefined && owner !== app.clientKey)
+		throw new OAuthError('invalid_grant', 'The token was issued to another client.');
 	if (access && access.kind === 'client') access.revoked = true;
 	// Reason 5 = "Developer revoked authorization" (webhook authorization.removed).
 	if (grant && !grant.revoked) emu.revokeGrant(grant, 5);

@@ -47,7 +47,11 @@ export function creatorInfo(ctx: RequestContext): Reply {
 /** Step 5: privacy_level must be one of the creator's options (missing counts as a mismatch, per the doc). */
 function checkPrivacyOption(account: Account, privacyLevel: string | undefined): void {
 	if (privacyLevel === undefined || !(privacyOptions(account) as string[]).includes(privacyLevel)) {
-		throw new ApiError(403, 'privacy_level_option_mismatch', `privacy_level ${privacyLevel ?? '(missing)'} is not one of the creator's privacy_level_options: ${privacyOptions(account).join(', ')}`);
+		throw new ApiError(
+			403,
+			'privacy_level_option_mismatch',
+			`privacy_level ${privacyLevel ?? '(missing)'} is not one of the creator's privacy_level_options: ${privacyOptions(account).join(', ')}`,
+		);
 	}
 }
 
@@ -55,10 +59,18 @@ function checkPrivacyOption(account: Account, privacyLevel: string | undefined):
 function checkUnaudited(auth: ApiAuth, privacyLevel: string | undefined): void {
 	if (auth.app.audited) return;
 	if (!auth.account.isPrivate) {
-		throw new ApiError(403, 'unaudited_client_can_only_post_to_private_accounts', 'Unaudited clients can only post to private accounts.');
+		throw new ApiError(
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+			'Unaudited clients can only post to private accounts.',
+		);
 	}
 	if (privacyLevel !== 'SELF_ONLY') {
-		throw new ApiError(403, 'unaudited_client_can_only_post_to_private_accounts', 'Unaudited clients can only post with privacy_level SELF_ONLY.');
+		throw new ApiError(
+			403,
+			'unaudited_client_can_only_post_to_private_accounts',
+			'Unaudited clients can only post with privacy_level SELF_ONLY.',
+		);
 	}
 }
 
@@ -66,12 +78,19 @@ function checkUnaudited(auth: ApiAuth, privacyLevel: string | undefined): void {
 function checkUrlOwnership(auth: ApiAuth, urls: string[]): void {
 	for (const url of urls) {
 		if (!isUrlVerified(auth.app, url)) {
-			throw new ApiError(403, 'url_ownership_unverified', `The URL ${url} is not under a verified domain or URL prefix of this app.`);
+			throw new ApiError(
+				403,
+				'url_ownership_unverified',
+				`The URL ${url} is not under a verified domain or URL prefix of this app.`,
+			);
 		}
 	}
 }
 
-function effectiveInteractions(account: Account, requested: { disableComment?: boolean; disableDuet?: boolean; disableStitch?: boolean }) {
+function effectiveInteractions(
+	account: Account,
+	requested: { disableComment?: boolean; disableDuet?: boolean; disableStitch?: boolean },
+) {
 	return {
 		disableComment: requested.disableComment === true || account.commentDisabled,
 		disableDuet: requested.disableDuet === true || account.duetDisabled || account.isPrivate,
@@ -104,7 +123,10 @@ export function videoInit(ctx: RequestContext): Reply {
 
 	const now = emu.clock.now();
 	const task = emu.taskBook.create({
-		publishId: ids.publishId(source.source === 'FILE_UPLOAD' ? 'videoDirectFile' : 'videoDirectUrl', now),
+		publishId: ids.publishId(
+			source.source === 'FILE_UPLOAD' ? 'videoDirectFile' : 'videoDirectUrl',
+			now,
+		),
 		kind: 'video',
 		endpoint: 'videoInit',
 		postMode: 'DIRECT_POST',
@@ -118,7 +140,10 @@ export function videoInit(ctx: RequestContext): Reply {
 		postInfo,
 		sourceInfo,
 		effectiveInteractions: effectiveInteractions(auth.account, info),
-		totalBytes: source.source === 'FILE_UPLOAD' ? source.plan.videoSize : emu.settings.lifecycle.pullVideoSize,
+		totalBytes:
+			source.source === 'FILE_UPLOAD'
+				? source.plan.videoSize
+				: emu.settings.lifecycle.pullVideoSize,
 		mediaUrls,
 	});
 	emu.caps.recordDirectPost(auth.account, auth.app);
@@ -139,7 +164,10 @@ export function inboxInit(ctx: RequestContext): Reply {
 
 	const now = emu.clock.now();
 	const task = emu.taskBook.create({
-		publishId: ids.publishId(source.source === 'FILE_UPLOAD' ? 'videoInboxFile' : 'videoInboxUrl', now),
+		publishId: ids.publishId(
+			source.source === 'FILE_UPLOAD' ? 'videoInboxFile' : 'videoInboxUrl',
+			now,
+		),
 		kind: 'video',
 		endpoint: 'inboxInit',
 		postMode: 'MEDIA_UPLOAD',
@@ -151,7 +179,10 @@ export function inboxInit(ctx: RequestContext): Reply {
 		postInfo: body.post_info,
 		sourceInfo,
 		effectiveInteractions: effectiveInteractions(auth.account, {}),
-		totalBytes: source.source === 'FILE_UPLOAD' ? source.plan.videoSize : emu.settings.lifecycle.pullVideoSize,
+		totalBytes:
+			source.source === 'FILE_UPLOAD'
+				? source.plan.videoSize
+				: emu.settings.lifecycle.pullVideoSize,
 		mediaUrls,
 	});
 	return initResponse(ctx, task, source);
@@ -181,10 +212,16 @@ export function contentInit(ctx: RequestContext): Reply {
 		checkUnaudited(auth, photo.privacyLevel);
 	}
 	checkUrlOwnership(auth, photo.photoImages);
-	const block = direct ? emu.caps.directPostBlock(auth.account, auth.app) : emu.caps.inboxBlock(auth.account);
+	const block = direct
+		? emu.caps.directPostBlock(auth.account, auth.app)
+		: emu.caps.inboxBlock(auth.account);
 	if (block) throw capError(block);
 	if (!direct && !versionAtLeast(auth.account.tiktokAppVersion, '31.8')) {
-		throw new ApiError(400, 'app_version_check_failed', "The creator's TikTok app is older than 31.8 and cannot receive photo drafts.");
+		throw new ApiError(
+			400,
+			'app_version_check_failed',
+			"The creator's TikTok app is older than 31.8 and cannot receive photo drafts.",
+		);
 	}
 
 	const now = emu.clock.now();
@@ -203,7 +240,11 @@ export function contentInit(ctx: RequestContext): Reply {
 		body,
 		postInfo: photo.postInfo,
 		sourceInfo: photo.sourceInfo,
-		effectiveInteractions: { ...effectiveInteractions(auth.account, { disableComment: photo.disableComment }), disableDuet: true, disableStitch: true },
+		effectiveInteractions: {
+			...effectiveInteractions(auth.account, { disableComment: photo.disableComment }),
+			disableDuet: true,
+			disableStitch: true,
+		},
 		totalBytes: photo.photoImages.length * emu.settings.lifecycle.pullPhotoSize,
 		mediaUrls: photo.photoImages,
 	});

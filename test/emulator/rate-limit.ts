@@ -22,7 +22,9 @@ export class SlidingWindowLimiter {
 
 	/** Virtual ms at which the oldest hit in the window leaves it (a slot frees up); undefined when nothing is recorded. */
 	freesAt(bucket: RateLimitBucket, key: string, nowMs: number): number | undefined {
-		const recent = (this.hits.get(`${bucket}\u0000${key}`) ?? []).filter((at) => at > nowMs - WINDOW_MS);
+		const recent = (this.hits.get(`${bucket}\u0000${key}`) ?? []).filter(
+			(at) => at > nowMs - WINDOW_MS,
+		);
 		return recent.length > 0 ? Math.min(...recent) + WINDOW_MS : undefined;
 	}
 

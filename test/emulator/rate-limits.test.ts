@@ -15,7 +15,8 @@ afterEach(async () => {
 	await emu.close();
 });
 
-const call = (path: string, body: unknown = {}, token = tokens.access_token, method = 'POST') => apiCall(emu, path, { token, body: method === 'GET' ? undefined : body, method });
+const call = (path: string, body: unknown = {}, token = tokens.access_token, method = 'POST') =>
+	apiCall(emu, path, { token, body: method === 'GET' ? undefined : body, method });
 
 async function callTimes(n: number, fn: () => Promise<HttpResult>): Promise<number[]> {
 	const statuses: number[] = [];
@@ -30,7 +31,16 @@ function expect429(result: HttpResult): void {
 }
 
 test('documented defaults', () => {
-	expect(emu.settings.rateLimits).toMatchObject({ creatorInfo: 20, videoInit: 6, inboxInit: 6, contentInit: 6, status: 30, userInfo: 600, videoList: 600, videoQuery: 600 });
+	expect(emu.settings.rateLimits).toMatchObject({
+		creatorInfo: 20,
+		videoInit: 6,
+		inboxInit: 6,
+		contentInit: 6,
+		status: 30,
+		userInfo: 600,
+		videoList: 600,
+		videoQuery: 600,
+	});
 });
 
 test('creator_info: 20 per minute per token, then 429 in the envelope', async () => {
@@ -60,7 +70,10 @@ test('buckets are per access token (a refreshed token starts fresh)', async () =
 
 test('the three init endpoints have separate 6/min buckets; rejected bodies still count', async () => {
 	const videoInit = () => call('/v2/post/publish/video/init/', fileInitBody(1000, 1000, 1));
-	const inboxInit = () => call('/v2/post/publish/inbox/video/init/', { source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' } });
+	const inboxInit = () =>
+		call('/v2/post/publish/inbox/video/init/', {
+			source_info: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/a.mp4' },
+		});
 	const badContentInit = () => call('/v2/post/publish/content/init/', { media_type: 'VIDEO' });
 	expect(await callTimes(6, videoInit)).toEqual(Array(6).fill(200));
 	expect429(await videoInit());
@@ -72,7 +85,8 @@ test('the three init endpoints have separate 6/min buckets; rejected bodies stil
 });
 
 test('status fetch: 30 per minute', async () => {
-	const statusCall = () => call('/v2/post/publish/status/fetch/', { publish_id: 'v_pub_url~v2-1.1' });
+	const statusCall = () =>
+		call('/v2/post/publish/status/fetch/', { publish_id: 'v_pub_url~v2-1.1' });
 	expect(await callTimes(30, statusCall)).toEqual(Array(30).fill(400));
 	expect429(await statusCall());
 });
@@ -80,7 +94,9 @@ test('status fetch: 30 per minute', async () => {
 test('auth and scope are checked before the rate limit, and failures do not count', async () => {
 	emu.updateSettings({ rateLimits: { creatorInfo: 1 } });
 	const noScope = emu.issueTokens(undefined, { scopes: ['video.upload'] });
-	expect(await callTimes(3, () => call(CREATOR_INFO, {}, noScope.access_token))).toEqual([401, 401, 401]);
+	expect(await callTimes(3, () => call(CREATOR_INFO, {}, noScope.access_token))).toEqual([
+		401, 401, 401,
+	]);
 	expect(await callTimes(3, () => call(CREATOR_INFO, {}, 'act.nope'))).toEqual([401, 401, 401]);
 	expect((await call(CREATOR_INFO)).status).toBe(200);
 	expect429(await call(CREATOR_INFO));

@@ -3,12 +3,23 @@ import { toJson } from './json';
 import type { Reply } from './http';
 import type { OAuthSettings } from './types';
 
-export function envelope(logId: string, httpStatus: number, code: string, message: string, data?: Record<string, unknown>): Reply {
+export function envelope(
+	logId: string,
+	httpStatus: number,
+	code: string,
+	message: string,
+	data?: Record<string, unknown>,
+): Reply {
 	const body: Record<string, unknown> = {};
 	// The cancel endpoint's success has no data at all; everything else carries one (possibly {}).
 	if (data !== undefined) body.data = data;
 	body.error = { code, message, log_id: logId };
-	return { status: httpStatus, body: toJson(body), headers: { 'x-tt-logid': logId }, errorCode: code === 'ok' ? undefined : code };
+	return {
+		status: httpStatus,
+		body: toJson(body),
+		headers: { 'x-tt-logid': logId },
+		errorCode: code === 'ok' ? undefined : code,
+	};
 }
 
 export function ok(logId: string, data?: Record<string, unknown>): Reply {
@@ -24,7 +35,12 @@ export function oauthErrorStatus(error: string, oauth: OAuthSettings): number {
 	return 400;
 }
 
-export function oauthError(logId: string, error: string, description: string, oauth: OAuthSettings): Reply {
+export function oauthError(
+	logId: string,
+	error: string,
+	description: string,
+	oauth: OAuthSettings,
+): Reply {
 	return {
 		status: oauthErrorStatus(error, oauth),
 		body: JSON.stringify({ error, error_description: description, log_id: logId }),
@@ -34,7 +50,11 @@ export function oauthError(logId: string, error: string, description: string, oa
 }
 
 export function oauthSuccess(logId: string, payload: Record<string, unknown>): Reply {
-	return { status: 200, body: JSON.stringify(payload), headers: { 'x-tt-logid': logId, 'Cache-Control': 'no-store' } };
+	return {
+		status: 200,
+		body: JSON.stringify(payload),
+		headers: { 'x-tt-logid': logId, 'Cache-Control': 'no-store' },
+	};
 }
 
 /** Default envelope code for an injected status fault. */
@@ -55,9 +75,21 @@ export function faultReply(
 ): Reply {
 	const code = codeForStatus(action.status);
 	let body: string;
-	if (action.body !== undefined) body = typeof action.body === 'string' ? action.body : toJson(action.body);
-	else if (flavor === 'oauth') body = JSON.stringify({ error: action.status >= 500 ? 'server_error' : 'invalid_request', error_description: 'Injected fault', log_id: logId });
-	else if (flavor === 'upload') body = toJson({ error: { code, message: 'Injected fault', log_id: logId } });
+	if (action.body !== undefined)
+		body = typeof action.body === 'string' ? action.body : toJson(action.body);
+	else if (flavor === 'oauth')
+		body = JSON.stringify({
+			error: action.status >= 500 ? 'server_error' : 'invalid_request',
+			error_description: 'Injected fault',
+			log_id: logId,
+		});
+	else if (flavor === 'upload')
+		body = toJson({ error: { code, message: 'Injected fault', log_id: logId } });
 	else body = toJson({ data: {}, error: { code, message: 'Injected fault', log_id: logId } });
-	return { status: action.status, body, headers: { 'x-tt-logid': logId, ...action.headers }, errorCode: code };
+	return {
+		status: action.status,
+		body,
+		headers: { 'x-tt-logid': logId, ...action.headers },
+		errorCode: code,
+	};
 }

@@ -2,13 +2,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestLogEntry } from './types';
 
-const SECRET_KEYS = new Set(['upload_token', 'client_secret', 'code', 'code_verifier', 'refresh_token', 'access_token', 'token']);
+const SECRET_KEYS = new Set([
+	'upload_token',
+	'client_secret',
+	'code',
+	'code_verifier',
+	'refresh_token',
+	'access_token',
+	'token',
+]);
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 const MAX_ENTRIES = 20_000;
 
 export function redactRecord(record: Record<string, unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(record)) out[key] = SECRET_KEYS.has(key) ? '[redacted]' : value;
+	for (const [key, value] of Object.entries(record))
+		out[key] = SECRET_KEYS.has(key) ? '[redacted]' : value;
 	return out;
 }
 
@@ -33,7 +42,12 @@ export class RequestLog {
 	private nextId = 1;
 	readonly entries: RequestLogEntry[] = [];
 
-	open(server: RequestLogEntry['server'], req: IncomingMessage, url: URL, nowMs: number): RequestLogEntry {
+	open(
+		server: RequestLogEntry['server'],
+		req: IncomingMessage,
+		url: URL,
+		nowMs: number,
+	): RequestLogEntry {
 		const entry: RequestLogEntry = {
 			id: this.nextId++,
 			server,
@@ -48,7 +62,8 @@ export class RequestLog {
 		};
 		this.entries.push(entry);
 		// Bounded: long benchmarks must not grow memory without limit.
-		if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+		if (this.entries.length > MAX_ENTRIES)
+			this.entries.splice(0, this.entries.length - MAX_ENTRIES);
 		return entry;
 	}
 

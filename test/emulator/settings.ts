@@ -59,7 +59,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Merges `patch` into `target` in place (objects recursively, arrays and scalars replaced), so
  * references held by the emulator's modules stay valid. Unknown keys are rejected to catch typos.
  */
-export function mergeInto(target: Record<string, unknown>, patch: unknown, path = 'settings'): void {
+export function mergeInto(
+	target: Record<string, unknown>,
+	patch: unknown,
+	path = 'settings',
+): void {
 	if (!isPlainObject(patch)) throw new TypeError(`${path} must be an object`);
 	for (const [key, value] of Object.entries(patch)) {
 		if (!(key in target)) throw new TypeError(`Unknown setting ${path}.${key}`);
@@ -72,6 +76,7 @@ export function mergeInto(target: Record<string, unknown>, patch: unknown, path 
 /** JSON can't carry Infinity; null in a rate limit means "no limit". */
 export function normaliseRateLimits(settings: EmulatorSettings): void {
 	for (const [bucket, limit] of Object.entries(settings.rateLimits)) {
-		if (limit === null) (settings.rateLimits as Record<string, number>)[bucket] = Number.POSITIVE_INFINITY;
+		if (limit === null)
+			(settings.rateLimits as Record<string, number>)[bucket] = Number.POSITIVE_INFINITY;
 	}
 }

@@ -26,15 +26,19 @@ export function request(
 	options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<HttpResult> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-			const parts: Buffer[] = [];
-			res.on('data', (part: Buffer) => parts.push(part));
-			res.on('end', () => {
-				const text = Buffer.concat(parts).toString('utf8');
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
-			});
-			res.on('error', reject);
-		});
+		const req = http.request(
+			url,
+			{ method: options.method ?? 'GET', headers: options.headers, agent: false },
+			(res) => {
+				const parts: Buffer[] = [];
+				res.on('data', (part: Buffer) => parts.push(part));
+				res.on('end', () => {
+					const text = Buffer.concat(parts).toString('utf8');
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
+				});
+				res.on('error', reject);
+			},
+		);
 		req.on('error', reject);
 		req.end(options.body);
 	});
@@ -44,7 +48,12 @@ export function request(
 export function apiCall(
 	emu: TikTokEmulator,
 	path: string,
-	options: { token?: string; body?: unknown; method?: string; headers?: Record<string, string> } = {},
+	options: {
+		token?: string;
+		body?: unknown;
+		method?: string;
+		headers?: Record<string, string>;
+	} = {},
 ): Promise<HttpResult> {
 	const headers: Record<string, string> = { ...options.headers };
 	if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
@@ -57,7 +66,11 @@ export function apiCall(
 }
 
 /** Form-encoded POST (token, revoke). */
-export function formPost(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
+export function formPost(
+	url: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+): Promise<HttpResult> {
 	return request(url, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
@@ -87,30 +100,49 @@ export function putChunk(
 	uploadUrl: string,
 	body: Buffer,
 	range: string | undefined,
-	options: { contentType?: string | null; contentLength?: string | null; headers?: Record<string, string> } = {},
+	options: {
+		contentType?: string | null;
+		contentLength?: string | null;
+		headers?: Record<string, string>;
+	} = {},
 ): Promise<HttpResult> {
 	const headers: Record<string, string> = { ...options.headers };
 	if (options.contentType !== null) headers['Content-Type'] = options.contentType ?? 'video/mp4';
 	if (range !== undefined) headers['Content-Range'] = range;
-	if (options.contentLength !== null) headers['Content-Length'] = options.contentLength ?? String(body.length);
+	if (options.contentLength !== null)
+		headers['Content-Length'] = options.contentLength ?? String(body.length);
 	return request(uploadUrl, { method: 'PUT', headers, body });
 }
 
 /** Uploads `bytes` as TikTok's plan says: chunks of chunkSize, the last one absorbing the remainder. Returns statuses. */
-export async function uploadInChunks(uploadUrl: string, bytes: Buffer, chunkSize: number, contentType = 'video/mp4'): Promise<number[]> {
+export async function uploadInChunks(
+	uploadUrl: string,
+	bytes: Buffer,
+	chunkSize: number,
+	contentType = 'video/mp4',
+): Promise<number[]> {
 	const count = Math.floor(bytes.length / chunkSize);
 	const statuses: number[] = [];
 	for (let i = 0; i < count; i++) {
 		const start = i * chunkSize;
 		const end = i === count - 1 ? bytes.length - 1 : start + chunkSize - 1;
-		const result = await putChunk(uploadUrl, bytes.subarray(start, end + 1), `bytes ${start}-${end}/${bytes.length}`, { contentType });
+		const result = await putChunk(
+			uploadUrl,
+			bytes.subarray(start, end + 1),
+			`bytes ${start}-${end}/${bytes.length}`,
+			{ contentType },
+		);
 		statuses.push(result.status);
 	}
 	return statuses;
 }
 
 /** Sends raw bytes over a TCP socket and collects whatever comes back until the server closes. */
-export function rawExchange(baseUrl: string, payload: Buffer | string, options: { halfClose?: boolean; waitMs?: number } = {}): Promise<string> {
+export function rawExchange(
+	baseUrl: string,
+	payload: Buffer | string,
+	options: { halfClose?: boolean; waitMs?: number } = {},
+): Promise<string> {
 	const { hostname, port } = new URL(baseUrl);
 	return new Promise((resolve) => {
 		const socket = net.connect(Number(port), hostname);
@@ -129,7 +161,11 @@ export function rawExchange(baseUrl: string, payload: Buffer | string, options: 
 }
 
 /** Polls until `check` passes or the timeout elapses. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 3000, stepMs = 20): Promise<void> {
+export async function eventually(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 3000,
+	stepMs = 20,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check()) return;
@@ -141,9 +177,19 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
 export const MIB = 1_048_576;
 
 /** Direct-post FILE_UPLOAD init body. */
-export function fileInitBody(videoSize: number, chunkSize: number, totalChunkCount: number, postInfo: Record<string, unknown> = {}): Record<string, unknown> {
+export function fileInitBody(
+	videoSize: number,
+	chunkSize: number,
+	totalChunkCount: number,
+	postInfo: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return {
 		post_info: { privacy_level: 'SELF_ONLY', title: 'Test #emulator', ...postInfo },
-		source_info: { source: 'FILE_UPLOAD', video_size: videoSize, chunk_size: chunkSize, total_chunk_count: totalChunkCount },
+		source_info: {
+			source: 'FILE_UPLOAD',
+			video_size: videoSize,
+			chunk_size: chunkSize,
+			total_chunk_count: totalChunkCount,
+		},
 	};
 }

@@ -103,7 +103,8 @@ export class TokenStore {
 			expiresAt: now + (accessTtlSec ?? oauth.accessTokenTtlSec) * 1000,
 			revoked: false,
 		};
-		if (oauth.refreshExpiryFrom === 'rotation') grant.refreshExpiresAt = now + oauth.refreshTokenTtlSec * 1000;
+		if (oauth.refreshExpiryFrom === 'rotation')
+			grant.refreshExpiresAt = now + oauth.refreshTokenTtlSec * 1000;
 		const refresh: RefreshTokenRecord = {
 			id: `rt${this.nextId++}`,
 			token: ids.refreshToken(),
@@ -125,7 +126,11 @@ export class TokenStore {
 		};
 	}
 
-	issueClientToken(clientKey: string): { access_token: string; expires_in: number; token_type: 'Bearer' } {
+	issueClientToken(clientKey: string): {
+		access_token: string;
+		expires_in: number;
+		token_type: 'Bearer';
+	} {
 		const now = this.clock.now();
 		const record: AccessTokenRecord = {
 			id: `ct${this.nextId++}`,
@@ -151,16 +156,22 @@ export class TokenStore {
 	}
 
 	/** Validates a refresh token for a client; returns its grant or why it is unusable. */
-	checkRefreshToken(token: string, clientKey: string): { ok: true; record: RefreshTokenRecord; grant: Grant } | { ok: false; why: string } {
+	checkRefreshToken(
+		token: string,
+		clientKey: string,
+	): { ok: true; record: RefreshTokenRecord; grant: Grant } | { ok: false; why: string } {
 		const record = this.refreshTokens.get(token);
 		if (!record) return { ok: false, why: 'Refresh token is invalid.' };
 		const grant = this.grants.get(record.grantId);
-		if (!grant || grant.clientKey !== clientKey) return { ok: false, why: 'Refresh token was issued to another client.' };
-		if (record.revoked || grant.revoked) return { ok: false, why: 'Refresh token has been revoked.' };
+		if (!grant || grant.clientKey !== clientKey)
+			return { ok: false, why: 'Refresh token was issued to another client.' };
+		if (record.revoked || grant.revoked)
+			return { ok: false, why: 'Refresh token has been revoked.' };
 		if (record.rotatedAt !== undefined && this.oauth().rotation === 'strict') {
 			return { ok: false, why: 'Refresh token has been rotated; use the newest refresh token.' };
 		}
-		if (this.clock.now() >= record.expiresAt) return { ok: false, why: 'Refresh token is expired.' };
+		if (this.clock.now() >= record.expiresAt)
+			return { ok: false, why: 'Refresh token is expired.' };
 		return { ok: true, record, grant };
 	}
 
@@ -183,13 +194,18 @@ export class TokenStore {
 	}
 
 	grantsOf(openId: string, clientKey?: string): Grant[] {
-		return [...this.grants.values()].filter((g) => g.openId === openId && (clientKey === undefined || g.clientKey === clientKey) && !g.revoked);
+		return [...this.grants.values()].filter(
+			(g) =>
+				g.openId === openId && (clientKey === undefined || g.clientKey === clientKey) && !g.revoked,
+		);
 	}
 
 	revokeGrant(grant: Grant): void {
 		grant.revoked = true;
-		for (const record of this.accessTokens.values()) if (record.grantId === grant.id) record.revoked = true;
-		for (const record of this.refreshTokens.values()) if (record.grantId === grant.id) record.revoked = true;
+		for (const record of this.accessTokens.values())
+			if (record.grantId === grant.id) record.revoked = true;
+		for (const record of this.refreshTokens.values())
+			if (record.grantId === grant.id) record.revoked = true;
 	}
 
 	expireAccessToken(token: string): boolean {

@@ -5,7 +5,8 @@
 
 export type ChunkRuleMode = 'strict' | 'decimal' | 'binary' | 'lenient';
 
-export type PrivacyLevel = 'PUBLIC_TO_EVERYONE' | 'MUTUAL_FOLLOW_FRIENDS' | 'FOLLOWER_OF_CREATOR' | 'SELF_ONLY';
+export type PrivacyLevel =
+	'PUBLIC_TO_EVERYONE' | 'MUTUAL_FOLLOW_FRIENDS' | 'FOLLOWER_OF_CREATOR' | 'SELF_ONLY';
 
 /** Rate-limit buckets; each is counted per endpoint per access token on a sliding 60 s window. */
 export type RateLimitBucket =
@@ -97,7 +98,9 @@ export interface Account {
 	videos: EmulatorVideo[];
 }
 
-export type AccountInput = Partial<Omit<Account, 'videos'>> & { videos?: Array<Partial<EmulatorVideo>> };
+export type AccountInput = Partial<Omit<Account, 'videos'>> & {
+	videos?: Array<Partial<EmulatorVideo>>;
+};
 
 export interface TokenResponse {
 	access_token: string;
@@ -201,7 +204,13 @@ export interface EmulatorSettings {
 	uploadBodyTimeoutMs: number;
 }
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type DeepPartial<T> = {
+	[K in keyof T]?: T[K] extends Array<unknown>
+		? T[K]
+		: T[K] extends object
+			? DeepPartial<T[K]>
+			: T[K];
+};
 
 export type FaultTarget =
 	| 'upload'
@@ -257,12 +266,18 @@ export interface ActiveFault {
 	fired: number;
 }
 
-export type TaskStatus = 'PROCESSING_UPLOAD' | 'PROCESSING_DOWNLOAD' | 'SEND_TO_USER_INBOX' | 'PUBLISH_COMPLETE' | 'FAILED';
+export type TaskStatus =
+	| 'PROCESSING_UPLOAD'
+	| 'PROCESSING_DOWNLOAD'
+	| 'SEND_TO_USER_INBOX'
+	| 'PUBLISH_COMPLETE'
+	| 'FAILED';
 
 /** What a task ends with after processing: a fail reason, or a status to report (any string, e.g. a made-up one). */
 export type TaskOutcome = { failReason: string } | { status: string };
 
-export type TaskPhase = 'uploading' | 'downloading' | 'processing' | 'inbox' | 'complete' | 'failed' | 'pinned';
+export type TaskPhase =
+	'uploading' | 'downloading' | 'processing' | 'inbox' | 'complete' | 'failed' | 'pinned';
 
 export interface PublishTask {
 	publishId: string;

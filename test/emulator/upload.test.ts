@@ -1,6 +1,16 @@
 import * as http from 'node:http';
 import { startEmulator, type TikTokEmulator, type TokenResponse } from './index';
-import { apiCall, fileInitBody, makeBytes, MIB, putChunk, rawExchange, request, sha256, uploadInChunks } from './test-helpers';
+import {
+	apiCall,
+	fileInitBody,
+	makeBytes,
+	MIB,
+	putChunk,
+	rawExchange,
+	request,
+	sha256,
+	uploadInChunks,
+} from './test-helpers';
 
 const VIDEO_INIT = '/v2/post/publish/video/init/';
 
@@ -16,14 +26,24 @@ afterEach(async () => {
 	await emu.close();
 });
 
-async function init(videoSize: number, chunkSize: number, count: number): Promise<{ publishId: string; uploadUrl: string }> {
-	const result = await apiCall(emu, VIDEO_INIT, { token: tokens.access_token, body: fileInitBody(videoSize, chunkSize, count) });
+async function init(
+	videoSize: number,
+	chunkSize: number,
+	count: number,
+): Promise<{ publishId: string; uploadUrl: string }> {
+	const result = await apiCall(emu, VIDEO_INIT, {
+		token: tokens.access_token,
+		body: fileInitBody(videoSize, chunkSize, count),
+	});
 	expect(result.json.error.code).toBe('ok');
 	return { publishId: result.json.data.publish_id, uploadUrl: result.json.data.upload_url };
 }
 
 async function uploadedBytes(publishId: string): Promise<number> {
-	const result = await apiCall(emu, '/v2/post/publish/status/fetch/', { token: tokens.access_token, body: { publish_id: publishId } });
+	const result = await apiCall(emu, '/v2/post/publish/status/fetch/', {
+		token: tokens.access_token,
+		body: { publish_id: publishId },
+	});
 	return result.json.data.uploaded_bytes;
 }
 
@@ -40,7 +60,11 @@ describe('chunked PUT: the happy path', () => {
 		expect(await uploadedBytes(publishId)).toBe(C);
 		expect(emu.getUpload(publishId)?.sha256).toBe(sha256(file.subarray(0, C)));
 
-		const second = await putChunk(uploadUrl, file.subarray(C, 2 * C), `bytes ${C}-${2 * C - 1}/${V}`);
+		const second = await putChunk(
+			uploadUrl,
+			file.subarray(C, 2 * C),
+			`bytes ${C}-${2 * C - 1}/${V}`,
+		);
 		expect(second.status).toBe(206);
 		expect(second.headers['content-range']).toBe(`bytes 0-${2 * C - 1}/${V}`);
 		// The final chunk absorbs the remainder (C + 1234 bytes).
@@ -49,10 +73,20 @@ describe('chunked PUT: the happy path', () => {
 		expect(last.headers['content-range']).toBe(`bytes 0-${V - 1}/${V}`);
 
 		const upload = emu.getUpload(publishId);
-		expect(upload).toMatchObject({ videoSize: V, chunkSize: C, totalChunkCount: 3, bytesReceived: V, complete: true, putCount: 3, sawAuthorizationHeader: false });
+		expect(upload).toMatchObject({
+			videoSize: V,
+			chunkSize: C,
+			totalChunkCount: 3,
+			bytesReceived: V,
+			complete: true,
+			putCount: 3,
+			sawAuthorizationHeader: false,
+		});
 		expect(upload?.sha256).toBe(sha256(file));
 		expect(upload?.contentTypes).toEqual(['video/mp4', 'video/mp4', 'video/mp4']);
-		expect(upload?.chunks.map((chunk) => [chunk.start, chunk.end, chunk.length, chunk.status])).toEqual([
+		expect(
+			upload?.chunks.map((chunk) => [chunk.start, chunk.end, chunk.length, chunk.status]),
+		).toEqual([
 			[0, C - 1, C, 'committed'],
 			[C, 2 * C - 1, C, 'committed'],
 			[2 * C, V - 1, C + 1234, 'committed'],
@@ -63,7 +97,10 @@ describe('chunked PUT: the happy path', () => {
 	test('a small file goes whole in one PUT (201)', async () => {
 		const file = makeBytes(1000, 3);
 		const { publishId, uploadUrl } = await init(1000, 1000, 1);
-		expect((await putChunk(uploadUrl, file, 'bytes 0-999/1000', { contentType: 'video/quicktime' })).status).toBe(201);
+		expect(
+			(await putChunk(uploadUrl, file, 'bytes 0-999/1000', { contentType: 'video/quicktime' }))
+				.status,
+		).toBe(201);
 		expect(emu.getUpload(publishId)?.sha256).toBe(sha256(file));
 	});
 
@@ -79,7 +116,9 @@ describe('chunked PUT: the happy path', () => {
 
 	test('no Authorization is needed; one that is sent is recorded (and harmless)', async () => {
 		const { publishId, uploadUrl } = await init(1000, 1000, 1);
-		const result = await putChunk(uploadUrl, makeBytes(1000), 'bytes 0-999/1000', { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+		const result = await putChunk(uploadUrl, makeBytes(1000), 'bytes 0-999/1000', {
+			headers: { Authorization: `Bearer ${tokens.access_token}` },
+		});
 		expect(result.status).toBe(201);
 		expect(emu.getUpload(publishId)?.sawAuthorizationHeader).toBe(true);
 	});
@@ -93,7 +132,9 @@ describe('chunked PUT: the happy path', () => {
 		expect(emu.connectionCount.api).toBe(before.api);
 		expect(emu.requests.filter((entry) => entry.server === 'upload')).toHaveLength(2);
 		// The upload token is redacted from the log.
-		expect(emu.requests.find((entry) => entry.server === 'upload')?.query.upload_token).toBe('[redacted]');
+		expect(emu.requests.find((entry) => entry.server === 'upload')?.query.upload_token).toBe(
+			'[redacted]',
+		);
 	});
 });
 
@@ -141,12 +182,22 @@ describe('chunked PUT: header rules', () => {
 		const tooShort = await putChunk(uploadUrl, file.subarray(0, C - 1), `bytes 0-${C - 2}/${V}`);
 		expect(tooShort.status).toBe(400);
 		expect(emu.getUpload(publishId)?.bytesReceived).toBe(0);
-		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${V}`)).status).toBe(206);
-		expect((await putChunk(uploadUrl, file.subarray(C, 2 * C), `bytes ${C}-${2 * C - 1}/${V}`)).status).toBe(206);
+		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${V}`)).status).toBe(
+			206,
+		);
+		expect(
+			(await putChunk(uploadUrl, file.subarray(C, 2 * C), `bytes ${C}-${2 * C - 1}/${V}`)).status,
+		).toBe(206);
 		// The last chunk may not stop at chunk_size, leaving the remainder for a 4th PUT.
-		const shortFinal = await putChunk(uploadUrl, file.subarray(2 * C, 3 * C), `bytes ${2 * C}-${3 * C - 1}/${V}`);
+		const shortFinal = await putChunk(
+			uploadUrl,
+			file.subarray(2 * C, 3 * C),
+			`bytes ${2 * C}-${3 * C - 1}/${V}`,
+		);
 		expect(shortFinal.status).toBe(400);
-		expect(shortFinal.json.error.message).toMatch(new RegExp(`chunk 2 must span bytes ${2 * C}-${V - 1}`));
+		expect(shortFinal.json.error.message).toMatch(
+			new RegExp(`chunk 2 must span bytes ${2 * C}-${V - 1}`),
+		);
 	});
 });
 
@@ -154,7 +205,11 @@ describe('chunked PUT: progress (416)', () => {
 	test('out of order: 416 with "bytes */total" while nothing is committed', async () => {
 		const file = makeBytes(V);
 		const { uploadUrl } = await init(V, C, 3);
-		const skipped = await putChunk(uploadUrl, file.subarray(C, 2 * C), `bytes ${C}-${2 * C - 1}/${V}`);
+		const skipped = await putChunk(
+			uploadUrl,
+			file.subarray(C, 2 * C),
+			`bytes ${C}-${2 * C - 1}/${V}`,
+		);
 		expect(skipped.status).toBe(416);
 		expect(skipped.headers['content-range']).toBe(`bytes */${V}`);
 	});
@@ -162,11 +217,17 @@ describe('chunked PUT: progress (416)', () => {
 	test('repeat and overlap: 416 with the committed range', async () => {
 		const file = makeBytes(V);
 		const { uploadUrl, publishId } = await init(V, C, 3);
-		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${V}`)).status).toBe(206);
+		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${V}`)).status).toBe(
+			206,
+		);
 		const repeat = await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${V}`);
 		expect(repeat.status).toBe(416);
 		expect(repeat.headers['content-range']).toBe(`bytes 0-${C - 1}/${V}`);
-		const overlap = await putChunk(uploadUrl, file.subarray(C - 10, 2 * C - 10), `bytes ${C - 10}-${2 * C - 11}/${V}`);
+		const overlap = await putChunk(
+			uploadUrl,
+			file.subarray(C - 10, 2 * C - 10),
+			`bytes ${C - 10}-${2 * C - 11}/${V}`,
+		);
 		expect(overlap.status).toBe(416);
 		expect(emu.getUpload(publishId)?.sha256).toBe(sha256(file.subarray(0, C)));
 	});
@@ -187,18 +248,26 @@ describe('chunked PUT: progress (416)', () => {
 			const req = http.request(uploadUrl, {
 				method: 'PUT',
 				agent: false,
-				headers: { 'Content-Type': 'video/mp4', 'Content-Range': `bytes 0-${C - 1}/${2 * C}`, 'Content-Length': String(C) },
-			});
-			const done = new Promise<number>((res) => req.on('response', (response) => {
-				response.resume();
-				res(response.statusCode ?? 0);
-			}));
-			req.write(file.subarray(0, 1000), () => resolve({
-				finish: () => {
-					req.end(file.subarray(1000, C));
-					return done;
+				headers: {
+					'Content-Type': 'video/mp4',
+					'Content-Range': `bytes 0-${C - 1}/${2 * C}`,
+					'Content-Length': String(C),
 				},
-			}));
+			});
+			const done = new Promise<number>((res) =>
+				req.on('response', (response) => {
+					response.resume();
+					res(response.statusCode ?? 0);
+				}),
+			);
+			req.write(file.subarray(0, 1000), () =>
+				resolve({
+					finish: () => {
+						req.end(file.subarray(1000, C));
+						return done;
+					},
+				}),
+			);
 		});
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const concurrent = await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`);
@@ -212,11 +281,17 @@ describe('chunked PUT: URL validity (403, 404)', () => {
 	test('the upload_url expires one hour (virtual) after init: 403', async () => {
 		const file = makeBytes(2 * C);
 		const { uploadUrl, publishId } = await init(2 * C, C, 2);
-		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status).toBe(206);
+		expect(
+			(await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status,
+		).toBe(206);
 		emu.clock.advance(3_600_000);
 		const late = await putChunk(uploadUrl, file.subarray(C), `bytes ${C}-${2 * C - 1}/${2 * C}`);
 		expect(late.status).toBe(403);
-		expect(emu.getUpload(publishId)).toMatchObject({ expired: true, bytesReceived: C, complete: false });
+		expect(emu.getUpload(publishId)).toMatchObject({
+			expired: true,
+			bytesReceived: C,
+			complete: false,
+		});
 	});
 
 	test('unknown upload_id, wrong upload_token, unknown path: 404; other methods: 405', async () => {
@@ -226,12 +301,26 @@ describe('chunked PUT: URL validity (403, 404)', () => {
 		wrongToken.searchParams.set('upload_token', 'nope');
 		const wrongId = new URL(uploadUrl);
 		wrongId.searchParams.set('upload_id', '1');
-		for (const target of [wrongToken, wrongId, new URL(`${url.origin}/upload/other/${url.search}`)]) {
-			expect((await putChunk(target.toString(), makeBytes(1000), 'bytes 0-999/1000')).status).toBe(404);
+		for (const target of [
+			wrongToken,
+			wrongId,
+			new URL(`${url.origin}/upload/other/${url.search}`),
+		]) {
+			expect((await putChunk(target.toString(), makeBytes(1000), 'bytes 0-999/1000')).status).toBe(
+				404,
+			);
 		}
 		expect((await request(uploadUrl, { method: 'POST', body: 'x' })).status).toBe(405);
 		// The upload URL works without the trailing slash too.
-		expect((await putChunk(uploadUrl.replace('/video/?', '/video?'), makeBytes(1000), 'bytes 0-999/1000')).status).toBe(201);
+		expect(
+			(
+				await putChunk(
+					uploadUrl.replace('/video/?', '/video?'),
+					makeBytes(1000),
+					'bytes 0-999/1000',
+				)
+			).status,
+		).toBe(201);
 	});
 
 	test('emu.expireUploadUrl() forces a 403', async () => {
@@ -250,7 +339,11 @@ describe('chunked PUT: bodies that do not match Content-Length', () => {
 
 	test('fewer bytes than Content-Length, then EOF: 400 and nothing committed', async () => {
 		const { uploadUrl, publishId } = await init(1000, 1000, 1);
-		const response = await rawExchange(uploadUrl, rawPut(uploadUrl, 1000, makeBytes(500), 'bytes 0-999/1000'), { halfClose: true });
+		const response = await rawExchange(
+			uploadUrl,
+			rawPut(uploadUrl, 1000, makeBytes(500), 'bytes 0-999/1000'),
+			{ halfClose: true },
+		);
 		expect(response).toMatch(/^HTTP\/1\.1 400/);
 		const upload = emu.getUpload(publishId);
 		expect(upload?.bytesReceived).toBe(0);
@@ -260,7 +353,11 @@ describe('chunked PUT: bodies that do not match Content-Length', () => {
 	test('fewer bytes than Content-Length, then a stall: 400 after uploadBodyTimeoutMs', async () => {
 		emu.settings.uploadBodyTimeoutMs = 200;
 		const { uploadUrl, publishId } = await init(1000, 1000, 1);
-		const response = await rawExchange(uploadUrl, rawPut(uploadUrl, 1000, makeBytes(400), 'bytes 0-999/1000'), { waitMs: 2000 });
+		const response = await rawExchange(
+			uploadUrl,
+			rawPut(uploadUrl, 1000, makeBytes(400), 'bytes 0-999/1000'),
+			{ waitMs: 2000 },
+		);
 		expect(response).toMatch(/^HTTP\/1\.1 400/);
 		expect(response).toContain('does not match the 400 bytes received');
 		expect(emu.getUpload(publishId)?.bytesReceived).toBe(0);
@@ -291,33 +388,47 @@ describe('upload faults', () => {
 		expect(upload?.sha256).toBe(sha256(file));
 		expect(upload?.putCount).toBe(5);
 		expect(upload?.chunks[1].attempts).toBe(3);
-		expect(upload?.attempts.map((a) => a.outcome)).toEqual(['committed', 'faulted', 'faulted', 'committed', 'committed']);
+		expect(upload?.attempts.map((a) => a.outcome)).toEqual([
+			'committed',
+			'faulted',
+			'faulted',
+			'committed',
+			'committed',
+		]);
 	});
 
 	test('a dropped connection mid-body is not committed; the retry succeeds', async () => {
 		const file = makeBytes(2 * C, 9);
 		const { uploadUrl, publishId } = await init(2 * C, C, 2);
 		emu.faults.add({ target: 'upload', chunkIndex: 0, action: { drop: true, afterBytes: 65_536 } });
-		await expect(putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).rejects.toThrow();
+		await expect(
+			putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`),
+		).rejects.toThrow();
 		const upload = emu.getUpload(publishId);
 		expect(upload?.bytesReceived).toBe(0);
 		expect(upload?.attempts[0].outcome).toBe('dropped');
 		expect(upload?.attempts[0].receivedBytes).toBeGreaterThanOrEqual(65_536);
 		expect(await uploadInChunks(uploadUrl, file, C)).toEqual([206, 201]);
 		expect(emu.getUpload(publishId)?.sha256).toBe(sha256(file));
-		expect(emu.requests.some((entry) => entry.server === 'upload' && entry.status === 0)).toBe(true);
+		expect(emu.requests.some((entry) => entry.server === 'upload' && entry.status === 0)).toBe(
+			true,
+		);
 	});
 
 	test("phase 'after': the chunk is committed but the answer is a 500; the client re-syncs from the 416", async () => {
 		const file = makeBytes(2 * C, 13);
 		const { uploadUrl, publishId } = await init(2 * C, C, 2);
 		emu.faults.add({ target: 'upload', chunkIndex: 0, phase: 'after', status: 500 });
-		expect((await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status).toBe(500);
+		expect(
+			(await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status,
+		).toBe(500);
 		expect(emu.getUpload(publishId)?.bytesReceived).toBe(C);
 		const retry = await putChunk(uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`);
 		expect(retry.status).toBe(416);
 		expect(retry.headers['content-range']).toBe(`bytes 0-${C - 1}/${2 * C}`);
-		expect((await putChunk(uploadUrl, file.subarray(C), `bytes ${C}-${2 * C - 1}/${2 * C}`)).status).toBe(201);
+		expect(
+			(await putChunk(uploadUrl, file.subarray(C), `bytes ${C}-${2 * C - 1}/${2 * C}`)).status,
+		).toBe(201);
 		expect(emu.getUpload(publishId)?.sha256).toBe(sha256(file));
 	});
 
@@ -329,14 +440,29 @@ describe('upload faults', () => {
 		const second = await init(1000, 1000, 1);
 		emu.faults.add({ target: 'upload', delayMs: 300 });
 		const started = Date.now();
-		expect((await putChunk(second.uploadUrl, makeBytes(1000), 'bytes 0-999/1000')).status).toBe(201);
+		expect((await putChunk(second.uploadUrl, makeBytes(1000), 'bytes 0-999/1000')).status).toBe(
+			201,
+		);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 
 		const third = await init(2 * C, C, 2);
-		emu.faults.add({ target: 'upload', publishId: third.publishId, nth: 2, status: 502, body: '<html>bad gateway</html>', headers: { 'Content-Type': 'text/html' } });
+		emu.faults.add({
+			target: 'upload',
+			publishId: third.publishId,
+			nth: 2,
+			status: 502,
+			body: '<html>bad gateway</html>',
+			headers: { 'Content-Type': 'text/html' },
+		});
 		const file = makeBytes(2 * C);
-		expect((await putChunk(third.uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status).toBe(206);
-		const gateway = await putChunk(third.uploadUrl, file.subarray(C), `bytes ${C}-${2 * C - 1}/${2 * C}`);
+		expect(
+			(await putChunk(third.uploadUrl, file.subarray(0, C), `bytes 0-${C - 1}/${2 * C}`)).status,
+		).toBe(206);
+		const gateway = await putChunk(
+			third.uploadUrl,
+			file.subarray(C),
+			`bytes ${C}-${2 * C - 1}/${2 * C}`,
+		);
 		expect(gateway.status).toBe(502);
 		expect(gateway.text).toBe('<html>bad gateway</html>');
 		expect(gateway.headers['content-type']).toBe('text/html');
@@ -362,7 +488,10 @@ describe('upload server modes', () => {
 		const named = await startEmulator({ uploadHostname: 'upload.localhost' });
 		try {
 			expect(named.uploadBaseUrl).toMatch(/^http:\/\/upload\.localhost:\d+$/);
-			const init1 = await apiCall(named, VIDEO_INIT, { token: named.issueTokens().access_token, body: fileInitBody(1000, 1000, 1) });
+			const init1 = await apiCall(named, VIDEO_INIT, {
+				token: named.issueTokens().access_token,
+				body: fileInitBody(1000, 1000, 1),
+			});
 			expect(new URL(init1.json.data.upload_url).hostname).toBe('upload.localhost');
 		} finally {
 			await named.close();

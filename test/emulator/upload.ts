@@ -8,12 +8,27 @@ import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHUNK_SIZE_INVALID, chunkRange, type ChunkPlan } from './chunk-rules';
 import { isLateFault } from './faults';
-import { drain, drainWithin, mediaType, sleep, withTrailingSlash, writeReply, type Reply } from './http';
+import {
+	drain,
+	drainWithin,
+	mediaType,
+	sleep,
+	withTrailingSlash,
+	writeReply,
+	type Reply,
+} from './http';
 import * as ids from './ids';
 import { toJson } from './json';
 import { faultReply } from './replies';
 import type { TikTokEmulator } from './emulator';
-import type { ActiveFault, PublishTask, RequestLogEntry, UploadAttempt, UploadChunkState, UploadInspection } from './types';
+import type {
+	ActiveFault,
+	PublishTask,
+	RequestLogEntry,
+	UploadAttempt,
+	UploadChunkState,
+	UploadInspection,
+} from './types';
 
 export const UPLOAD_PATH = '/upload/video/';
 const VIDEO_CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'];
@@ -60,7 +75,14 @@ export class UploadRegistry {
 			hash: createHash('sha256'),
 			chunks: Array.from({ length: plan.totalChunkCount }, (_, index) => {
 				const range = chunkRange(plan, index);
-				return { index, start: range.start, end: range.end, length: range.length, status: 'pending' as const, attempts: 0 };
+				return {
+					index,
+					start: range.start,
+					end: range.end,
+					length: range.length,
+					status: 'pending' as const,
+					attempts: 0,
+				};
 			}),
 			attempts: [],
 			putCount: 0,
@@ -117,14 +139,27 @@ function isExpired(session: UploadSession, nowMs: number): boolean {
 	return session.forcedExpired || nowMs >= session.expiresAt;
 }
 
-function uploadError(logId: string, status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
-	return { status, body: toJson({ error: { code, message, log_id: logId } }), headers: { 'x-tt-logid': logId, ...headers }, errorCode: code };
+function uploadError(
+	logId: string,
+	status: number,
+	code: string,
+	message: string,
+	headers: Record<string, string> = {},
+): Reply {
+	return {
+		status,
+		body: toJson({ error: { code, message, log_id: logId } }),
+		headers: { 'x-tt-logid': logId, ...headers },
+		errorCode: code,
+	};
 }
 
 /** Content-Range of the committed progress: `bytes 0-<last index>/<total>`, or RFC 7233's `bytes *\/<total>` when nothing is committed. */
 function progressRange(session: UploadSession): string {
 	const total = session.plan.videoSize;
-	return session.committedBytes > 0 ? `bytes 0-${session.committedBytes - 1}/${total}` : `bytes */${total}`;
+	return session.committedBytes > 0
+		? `bytes 0-${session.committedBytes - 1}/${total}`
+		: `bytes */${total}`;
 }
 
 type ReceiveResult = 'complete' | 'short' | 'aborted' | 'timeout' | 'dropped';
@@ -174,7 +209,11 @@ function receiveBody(
 }
 
 /** One upload request, logged and timed: on the upload server, or on the API server's port ('same' mode). */
-export async function serveUpload(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveUpload(
+	emu: TikTokEmulator,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://emulator.invalid');
 	const started = Date.now();
 	emu.sync();
@@ -186,7 +225,13 @@ export async function serveUpload(emu: TikTokEmulator, req: IncomingMessage, res
 	}
 }
 
-async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
+async function handleUpload(
+	emu: TikTokEmulator,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	entry: RequestLogEntry,
+): Promise<void> {
 	const logId = ids.logId(emu.clock.now());
 	const send = (reply: Reply) => {
 		entry.status = reply.status;
@@ -194,14 +239,32 @@ async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: Serv
 		writeReply(res, reply);
 	};
 	/** Rejects after draining the body (so the client's write does not fail), with a bounded wait. */
-	const reject = async (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+	const reject = async (
+		status: number,
+		code: string,
+		message: string,
+		headers: Record<string, string> = {},
+	) => {
 		const drained = await drainWithin(req, emu.settings.uploadBodyTimeoutMs);
-		send(uploadError(logId, status, code, message, drained ? headers : { ...headers, Connection: 'close' }));
+		send(
+			uploadError(
+				logId,
+				status,
+				code,
+				message,
+				drained ? headers : { ...headers, Connection: 'close' },
+			),
+		);
 	};
 
-	if (withTrailingSlash(url.pathname) !== UPLOAD_PATH) return reject(404, 'not_found', 'Unknown upload path.');
-	if (req.method !== 'PUT') return reject(405, 'method_not_allowed', 'Upload URLs accept PUT only.', { Allow: 'PUT' });
-	const session = emu.uploads.find(url.searchParams.get('upload_id'), url.searchParams.get('upload_token'));
+	if (withTrailingSlash(url.pathname) !== UPLOAD_PATH)
+		return reject(404, 'not_found', 'Unknown upload path.');
+	if (req.method !== 'PUT')
+		return reject(405, 'method_not_allowed', 'Upload URLs accept PUT only.', { Allow: 'PUT' });
+	const session = emu.uploads.find(
+		url.searchParams.get('upload_id'),
+		url.searchParams.get('upload_token'),
+	);
 	if (!session) return reject(404, 'upload_not_found', 'No valid upload task for this URL.');
 
 	const headers = req.headers;
@@ -220,19 +283,29 @@ async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: Serv
 	if (headers.authorization !== undefined) session.sawAuthorizationHeader = true;
 	const { plan } = session;
 	const rangeMatch = CONTENT_RANGE.exec((headers['content-range'] ?? '').trim());
-	const range = rangeMatch ? { start: Number(rangeMatch[1]), end: Number(rangeMatch[2]), total: Number(rangeMatch[3]) } : undefined;
+	const range = rangeMatch
+		? { start: Number(rangeMatch[1]), end: Number(rangeMatch[2]), total: Number(rangeMatch[3]) }
+		: undefined;
 	if (range && range.start % plan.chunkSize === 0) {
 		attempt.index = Math.min(range.start / plan.chunkSize, plan.totalChunkCount - 1);
 		const chunk = session.chunks[attempt.index];
 		if (chunk) chunk.attempts += 1;
 	}
-	const rejectAttempt = async (status: number, code: string, message: string, extra: Record<string, string> = {}) => {
+	const rejectAttempt = async (
+		status: number,
+		code: string,
+		message: string,
+		extra: Record<string, string> = {},
+	) => {
 		attempt.httpStatus = status;
 		attempt.message = message;
 		await reject(status, code, message, extra);
 	};
 
-	const fault = emu.faults.take('upload', { chunkIndex: attempt.index, publishId: session.task.publishId });
+	const fault = emu.faults.take('upload', {
+		chunkIndex: attempt.index,
+		publishId: session.task.publishId,
+	});
 	let lateFault: ActiveFault | undefined;
 	if (fault) {
 		entry.faultId = fault.id;
@@ -242,7 +315,12 @@ async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: Serv
 		else if ('expireUploadUrl' in action) session.forcedExpired = true;
 		else if ('drop' in action) {
 			const declared = Number(headers['content-length']) || 0;
-			const { received } = await receiveBody(req, emu.settings.uploadBodyTimeoutMs, () => undefined, action.afterBytes ?? Math.max(1, Math.floor(declared / 2)));
+			const { received } = await receiveBody(
+				req,
+				emu.settings.uploadBodyTimeoutMs,
+				() => undefined,
+				action.afterBytes ?? Math.max(1, Math.floor(declared / 2)),
+			);
 			attempt.receivedBytes = received;
 			attempt.outcome = 'dropped';
 			entry.bodyBytes = received;
@@ -258,33 +336,69 @@ async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: Serv
 	}
 
 	const now = emu.clock.now();
-	if (isExpired(session, now)) return rejectAttempt(403, 'upload_url_expired', 'The upload URL has expired (valid for one hour).');
+	if (isExpired(session, now))
+		return rejectAttempt(
+			403,
+			'upload_url_expired',
+			'The upload URL has expired (valid for one hour).',
+		);
 	const type = mediaType(headers['content-type']);
 	if (!VIDEO_CONTENT_TYPES.includes(type)) {
-		return rejectAttempt(400, 'invalid_params', `Content-Type must be one of ${VIDEO_CONTENT_TYPES.join(', ')} (got "${headers['content-type'] ?? ''}")`);
+		return rejectAttempt(
+			400,
+			'invalid_params',
+			`Content-Type must be one of ${VIDEO_CONTENT_TYPES.join(', ')} (got "${headers['content-type'] ?? ''}")`,
+		);
 	}
-	if (!range) return rejectAttempt(400, 'invalid_params', 'Content-Range must be "bytes FIRST-LAST/TOTAL"');
-	if (range.end < range.start || range.end >= range.total) return rejectAttempt(400, 'invalid_params', 'Content-Range is malformed: FIRST <= LAST < TOTAL');
-	if (range.total !== plan.videoSize) return rejectAttempt(400, 'invalid_params', `Content-Range total ${range.total} does not match video_size ${plan.videoSize}`);
+	if (!range)
+		return rejectAttempt(400, 'invalid_params', 'Content-Range must be "bytes FIRST-LAST/TOTAL"');
+	if (range.end < range.start || range.end >= range.total)
+		return rejectAttempt(
+			400,
+			'invalid_params',
+			'Content-Range is malformed: FIRST <= LAST < TOTAL',
+		);
+	if (range.total !== plan.videoSize)
+		return rejectAttempt(
+			400,
+			'invalid_params',
+			`Content-Range total ${range.total} does not match video_size ${plan.videoSize}`,
+		);
 	const declaredLength = headers['content-length'];
-	if (declaredLength === undefined || !/^\d+$/.test(declaredLength)) return rejectAttempt(400, 'invalid_params', 'Content-Length is required');
+	if (declaredLength === undefined || !/^\d+$/.test(declaredLength))
+		return rejectAttempt(400, 'invalid_params', 'Content-Length is required');
 	const contentLength = Number(declaredLength);
 	if (contentLength !== range.end - range.start + 1) {
-		return rejectAttempt(400, 'invalid_params', `Content-Length ${contentLength} does not match Content-Range ${range.start}-${range.end}`);
+		return rejectAttempt(
+			400,
+			'invalid_params',
+			`Content-Length ${contentLength} does not match Content-Range ${range.start}-${range.end}`,
+		);
 	}
 	// Sequential upload: the first byte must be the next uncommitted byte (wrong order, gap, overlap, or everything already sent).
 	if (session.inFlight || range.start !== session.committedBytes) {
-		return rejectAttempt(416, 'range_not_satisfiable', `Expected a chunk starting at byte ${session.committedBytes}`, { 'Content-Range': progressRange(session) });
+		return rejectAttempt(
+			416,
+			'range_not_satisfiable',
+			`Expected a chunk starting at byte ${session.committedBytes}`,
+			{ 'Content-Range': progressRange(session) },
+		);
 	}
 	const index = session.chunks.findIndex((chunk) => chunk.status === 'pending');
 	const expected = session.chunks[index];
 	if (range.end !== expected.end) {
-		return rejectAttempt(400, 'invalid_params', `${CHUNK_SIZE_INVALID}: chunk ${index} must span bytes ${expected.start}-${expected.end}`);
+		return rejectAttempt(
+			400,
+			'invalid_params',
+			`${CHUNK_SIZE_INVALID}: chunk ${index} must span bytes ${expected.start}-${expected.end}`,
+		);
 	}
 
 	session.inFlight = true;
 	const pending = session.hash.copy();
-	const { result, received } = await receiveBody(req, emu.settings.uploadBodyTimeoutMs, (chunk) => pending.update(chunk)).finally(() => {
+	const { result, received } = await receiveBody(req, emu.settings.uploadBodyTimeoutMs, (chunk) =>
+		pending.update(chunk),
+	).finally(() => {
 		session.inFlight = false;
 	});
 	attempt.receivedBytes = received;
@@ -326,5 +440,9 @@ async function handleUpload(emu: TikTokEmulator, req: IncomingMessage, res: Serv
 			return;
 		}
 	}
-	send({ status, body: '', headers: { 'Content-Range': progressRange(session), 'x-tt-logid': logId } });
+	send({
+		status,
+		body: '',
+		headers: { 'Content-Range': progressRange(session), 'x-tt-logid': logId },
+	});
 }

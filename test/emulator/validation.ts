@@ -19,14 +19,18 @@ export function invalid(message: string): ApiError {
 export function parseJsonBody(ctx: RequestContext): JsonObject {
 	if (ctx.body.length === 0) return {};
 	const type = mediaType(ctx.req.headers['content-type']);
-	if (type !== 'application/json') throw invalid(`The request body must be JSON (Content-Type: application/json), got "${type || 'none'}"`);
+	if (type !== 'application/json')
+		throw invalid(
+			`The request body must be JSON (Content-Type: application/json), got "${type || 'none'}"`,
+		);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(ctx.body.toString('utf8'));
 	} catch {
 		throw invalid('The request body is not valid JSON');
 	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('The request body must be a JSON object');
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw invalid('The request body must be a JSON object');
 	return parsed as JsonObject;
 }
 
@@ -36,7 +40,11 @@ export function requireObject(value: unknown, name: string): JsonObject {
 	return value as JsonObject;
 }
 
-export function optionalBoolean(object: JsonObject, key: string, path: string): boolean | undefined {
+export function optionalBoolean(
+	object: JsonObject,
+	key: string,
+	path: string,
+): boolean | undefined {
 	const value = object[key];
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'boolean') throw invalid(`${path}.${key} must be a boolean`);
@@ -53,14 +61,16 @@ export function optionalString(object: JsonObject, key: string, path: string): s
 function requireInteger(object: JsonObject, key: string, path: string, minimum: number): number {
 	const value = object[key];
 	if (value === undefined || value === null) throw invalid(`${path}.${key} is required`);
-	if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${path}.${key} must be an integer`);
+	if (typeof value !== 'number' || !Number.isSafeInteger(value))
+		throw invalid(`${path}.${key} must be an integer`);
 	if (value < minimum) throw invalid(`${path}.${key} must be at least ${minimum}`);
 	return value;
 }
 
 /** String lengths in UTF-16 code units, as TikTok counts them (JS string length). */
 export function checkLength(value: string | undefined, max: number, field: string): void {
-	if (value !== undefined && value.length > max) throw invalid(`${field} exceeds ${max} UTF-16 code units (got ${value.length})`);
+	if (value !== undefined && value.length > max)
+		throw invalid(`${field} exceeds ${max} UTF-16 code units (got ${value.length})`);
 }
 
 /** privacy_level: type-checked here; membership in the creator's options is a separate 403 check. */
@@ -101,7 +111,8 @@ export function validateVideoPostInfo(postInfo: JsonObject): VideoPostInfo {
 export function checkCoverTimestamp(object: JsonObject, path: string): void {
 	const value = object.video_cover_timestamp_ms;
 	if (value === undefined || value === null) return;
-	if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(`${path}.video_cover_timestamp_ms must be an integer`);
+	if (typeof value !== 'number' || !Number.isInteger(value))
+		throw invalid(`${path}.video_cover_timestamp_ms must be an integer`);
 }
 
 /**
@@ -109,15 +120,24 @@ export function checkCoverTimestamp(object: JsonObject, path: string): void {
  * brand_content_toggle=true with SELF_ONLY is undocumented. The emulator takes the strict reading
  * and rejects it, so a client that lets it through is caught.
  */
-export function checkBrandedPrivacy(brandContent: boolean | undefined, privacyLevel: string | undefined): void {
+export function checkBrandedPrivacy(
+	brandContent: boolean | undefined,
+	privacyLevel: string | undefined,
+): void {
 	if (brandContent === true && privacyLevel === 'SELF_ONLY') {
-		throw invalid('Branded content cannot be private: brand_content_toggle=true needs a privacy_level other than SELF_ONLY');
+		throw invalid(
+			'Branded content cannot be private: brand_content_toggle=true needs a privacy_level other than SELF_ONLY',
+		);
 	}
 }
 
-export type VideoSource = { source: 'FILE_UPLOAD'; plan: ChunkPlan } | { source: 'PULL_FROM_URL'; videoUrl: string };
+export type VideoSource =
+	{ source: 'FILE_UPLOAD'; plan: ChunkPlan } | { source: 'PULL_FROM_URL'; videoUrl: string };
 
-export function validateVideoSourceInfo(sourceInfo: JsonObject, chunkRules: ChunkRuleMode): VideoSource {
+export function validateVideoSourceInfo(
+	sourceInfo: JsonObject,
+	chunkRules: ChunkRuleMode,
+): VideoSource {
 	const path = 'source_info';
 	const source = sourceInfo.source;
 	if (source === undefined || source === null) throw invalid('source_info.source is required');
@@ -187,7 +207,8 @@ export interface PhotoBody {
 export function validatePhotoBody(body: JsonObject): PhotoBody {
 	if (body.media_type !== 'PHOTO') throw invalid('media_type must be PHOTO');
 	const postMode = body.post_mode;
-	if (postMode !== 'DIRECT_POST' && postMode !== 'MEDIA_UPLOAD') throw invalid('post_mode must be DIRECT_POST or MEDIA_UPLOAD');
+	if (postMode !== 'DIRECT_POST' && postMode !== 'MEDIA_UPLOAD')
+		throw invalid('post_mode must be DIRECT_POST or MEDIA_UPLOAD');
 	const postInfo = requireObject(body.post_info, 'post_info');
 	const sourceInfo = requireObject(body.source_info, 'source_info');
 	const path = 'post_info';
@@ -213,19 +234,28 @@ export function validatePhotoBody(body: JsonObject): PhotoBody {
 	checkLength(photo.description, PHOTO_DESCRIPTION_MAX, 'post_info.description');
 	if (postMode === 'DIRECT_POST') checkBrandedPrivacy(photo.brandContent, photo.privacyLevel);
 
-	if (sourceInfo.source !== 'PULL_FROM_URL') throw invalid('source_info.source must be PULL_FROM_URL for photos');
+	if (sourceInfo.source !== 'PULL_FROM_URL')
+		throw invalid('source_info.source must be PULL_FROM_URL for photos');
 	const images = sourceInfo.photo_images;
-	if (!Array.isArray(images)) throw invalid('source_info.photo_images is required and must be an array');
-	if (images.length < 1 || images.length > PHOTO_MAX_COUNT) throw invalid(`source_info.photo_images must hold 1 to ${PHOTO_MAX_COUNT} URLs (got ${images.length})`);
+	if (!Array.isArray(images))
+		throw invalid('source_info.photo_images is required and must be an array');
+	if (images.length < 1 || images.length > PHOTO_MAX_COUNT)
+		throw invalid(
+			`source_info.photo_images must hold 1 to ${PHOTO_MAX_COUNT} URLs (got ${images.length})`,
+		);
 	images.forEach((image, index) => {
-		if (typeof image !== 'string') throw invalid(`source_info.photo_images[${index}] must be a string`);
+		if (typeof image !== 'string')
+			throw invalid(`source_info.photo_images[${index}] must be a string`);
 		requireHttpsUrl(image, `source_info.photo_images[${index}]`);
 	});
 	photo.photoImages = images as string[];
 	const cover = sourceInfo.photo_cover_index;
-	if (cover === undefined || cover === null) throw invalid('source_info.photo_cover_index is required');
-	if (typeof cover !== 'number' || !Number.isInteger(cover)) throw invalid('source_info.photo_cover_index must be an integer');
-	if (cover < 0 || cover >= images.length) throw invalid(`source_info.photo_cover_index must be between 0 and ${images.length - 1}`);
+	if (cover === undefined || cover === null)
+		throw invalid('source_info.photo_cover_index is required');
+	if (typeof cover !== 'number' || !Number.isInteger(cover))
+		throw invalid('source_info.photo_cover_index must be an integer');
+	if (cover < 0 || cover >= images.length)
+		throw invalid(`source_info.photo_cover_index must be between 0 and ${images.length - 1}`);
 	photo.photoCoverIndex = cover;
 	return photo;
 }

@@ -23,9 +23,19 @@ export function signWebhook(secret: string, timestamp: number, rawBody: string):
 }
 
 /** The envelope exactly as TikTok serialises it: content is itself a JSON string. */
-export function webhookBody(clientKey: string, event: string, createTime: number, userOpenId: string | undefined, content: unknown): string {
+export function webhookBody(
+	clientKey: string,
+	event: string,
+	createTime: number,
+	userOpenId: string | undefined,
+	content: unknown,
+): string {
 	const contentString = typeof content === 'string' ? content : JSON.stringify(content);
-	const envelope: Record<string, unknown> = { client_key: clientKey, event, create_time: createTime };
+	const envelope: Record<string, unknown> = {
+		client_key: clientKey,
+		event,
+		create_time: createTime,
+	};
 	if (userOpenId !== undefined) envelope.user_openid = userOpenId;
 	envelope.content = contentString;
 	return JSON.stringify(envelope);
@@ -64,14 +74,31 @@ export class WebhookSender {
 
 	/** Sends one webhook now (tests, control API). Not retried. */
 	async deliver(options: WebhookDeliverOptions): Promise<WebhookDeliverResult> {
-		const app = options.clientKey ? this.emu.appByKey(options.clientKey) ?? this.emu.app : this.emu.app;
+		const app = options.clientKey
+			? (this.emu.appByKey(options.clientKey) ?? this.emu.app)
+			: this.emu.app;
 		const nowSec = Math.floor(this.emu.clock.now() / 1000);
-		const userOpenId = 'userOpenId' in options ? options.userOpenId : this.emu.defaultAccount.openId;
-		const body = webhookBody(options.clientKey ?? app.clientKey, options.event, options.createTime ?? nowSec, userOpenId, options.content);
-		let header: string | undefined = signWebhook(options.secret ?? app.clientSecret, options.timestamp ?? nowSec, body);
+		const userOpenId =
+			'userOpenId' in options ? options.userOpenId : this.emu.defaultAccount.openId;
+		const body = webhookBody(
+			options.clientKey ?? app.clientKey,
+			options.event,
+			options.createTime ?? nowSec,
+			userOpenId,
+			options.content,
+		);
+		let header: string | undefined = signWebhook(
+			options.secret ?? app.clientSecret,
+			options.timestamp ?? nowSec,
+			body,
+		);
 		let sentBody = body;
 		if (options.tamper === 'signature') header = flipLastHexDigit(header);
-		if (options.tamper === 'body') sentBody = body.replace(/"create_time":(\d+)/, (_, n: string) => `"create_time":${Number(n) + 1}`);
+		if (options.tamper === 'body')
+			sentBody = body.replace(
+				/"create_time":(\d+)/,
+				(_, n: string) => `"create_time":${Number(n) + 1}`,
+			);
 		if (options.omitHeader) header = undefined;
 		const deliveryId = this.nextDeliveryId++;
 		const first = await this.post(options.url, options.event, sentBody, header, deliveryId, 1);
@@ -80,24 +107,47 @@ export class WebhookSender {
 			const again = await this.post(options.url, options.event, sentBody, header, deliveryId, 1);
 			duplicates.push({ status: again.status, body: again.responseBody });
 		}
-		return { status: first.status, body: first.responseBody, sentBody, signatureHeader: header, duplicates };
+		return {
+			status: first.status,
+			body: first.responseBody,
+			sentBody,
+			signatureHeader: header,
+			duplicates,
+		};
 	}
 
 	/** Called by the lifecycle for every transition. */
 	onLifecycleEvent(event: LifecycleEvent): void {
 		this.events.push(event);
-		this.autoDeliver(event.event, event.clientKey, event.openId, Math.floor(event.at / 1000), event.content);
+		this.autoDeliver(
+			event.event,
+			event.clientKey,
+			event.openId,
+			Math.floor(event.at / 1000),
+			event.content,
+		);
 	}
 
 	/** authorization.removed; reason 0 unknown, 1 user disconnected, 2 deleted, 3 age changed, 4 banned, 5 developer revoked. */
 	authorizationRemoved(openId: string, clientKey: string, reason: number): void {
-		this.onLifecycleEvent({ event: 'authorization.removed', openId, clientKey, at: this.emu.clock.now(), content: { reason } });
+		this.onLifecycleEvent({
+			event: 'authorization.removed',
+			openId,
+			clientKey,
+			at: this.emu.clock.now(),
+			content: { reason },
+		});
 	}
 
 	/** The portal's "Test URL" event; create_time in ms as observed in a logged test delivery. */
 	ping(url = this.callbackUrl): Promise<WebhookDeliverResult> {
 		if (!url) throw new Error('No webhook URL: set webhooks.callbackUrl or pass one');
-		return this.deliver({ url, event: 'tiktok.ping', content: { reason: 'testing Webhook' }, createTime: this.emu.clock.now() });
+		return this.deliver({
+			url,
+			event: 'tiktok.ping',
+			content: { reason: 'testing Webhook' },
+			createTime: this.emu.clock.now(),
+		});
 	}
 
 	/** Resolves when every automatic delivery (with its retries) has finished. */
@@ -115,7 +165,13 @@ export class WebhookSender {
 		for (const request of this.requests) request.destroy();
 	}
 
-	private autoDeliver(event: string, clientKey: string, openId: string, createTime: number, content: Record<string, unknown>): void {
+	private autoDeliver(
+		event: string,
+		clientKey: string,
+		openId: string,
+		createTime: number,
+		content: Record<string, unknown>,
+	): void {
 		const url = this.callbackUrl;
 		if (!url || this.closed) return;
 		const app = this.emu.appByKey(clientKey) ?? this.emu.app;
@@ -129,14 +185,21 @@ export class WebhookSender {
 		}
 	}
 
-	private async deliverWithRetry(url: string, event: string, body: string, secret: string, deliveryId: number): Promise<void> {
+	private async deliverWithRetry(
+		url: string,
+		event: string,
+		body: string,
+		secret: string,
+		deliveryId: number,
+	): Promise<void> {
 		for (let attempt = 1; attempt <= this.retry.maxAttempts && !this.closed; attempt++) {
 			// Re-signed per attempt so a receiver's timestamp tolerance does not reject late retries (TikTok: unsure).
 			const header = signWebhook(secret, Math.floor(this.emu.clock.now() / 1000), body);
 			const record = await this.post(url, event, body, header, deliveryId, attempt);
 			// TikTok treats anything but 200 as a failure.
 			if (record.status === 200) return;
-			if (attempt < this.retry.maxAttempts) await this.wait(this.retry.baseDelayMs * this.retry.factor ** (attempt - 1));
+			if (attempt < this.retry.maxAttempts)
+				await this.wait(this.retry.baseDelayMs * this.retry.factor ** (attempt - 1));
 		}
 	}
 
@@ -151,8 +214,25 @@ export class WebhookSender {
 		});
 	}
 
-	private post(url: string, event: string, body: string, header: string | undefined, deliveryId: number, attempt: number): Promise<WebhookDeliveryRecord> {
-		const record: WebhookDeliveryRecord = { deliveryId, url, event, attempt, status: 0, responseBody: '', body, signatureHeader: header, at: this.emu.clock.now() };
+	private post(
+		url: string,
+		event: string,
+		body: string,
+		header: string | undefined,
+		deliveryId: number,
+		attempt: number,
+	): Promise<WebhookDeliveryRecord> {
+		const record: WebhookDeliveryRecord = {
+			deliveryId,
+			url,
+			event,
+			attempt,
+			status: 0,
+			responseBody: '',
+			body,
+			signatureHeader: header,
+			at: this.emu.clock.now(),
+		};
 		this.deliveries.push(record);
 		return new Promise((resolve) => {
 			const target = new URL(url);
@@ -163,16 +243,20 @@ export class WebhookSender {
 				'User-Agent': 'TikTok-Webhook-Emulator/1.0',
 			};
 			if (header !== undefined) headers[SIGNATURE_HEADER] = header;
-			const request = transport.request(target, { method: 'POST', headers, agent: false, timeout: this.retry.timeoutMs }, (response) => {
-				const parts: Buffer[] = [];
-				response.on('data', (part: Buffer) => parts.push(part));
-				response.on('end', () => {
-					record.status = response.statusCode ?? 0;
-					record.responseBody = Buffer.concat(parts).toString('utf8');
-					done();
-				});
-				response.on('error', (error) => fail(error));
-			});
+			const request = transport.request(
+				target,
+				{ method: 'POST', headers, agent: false, timeout: this.retry.timeoutMs },
+				(response) => {
+					const parts: Buffer[] = [];
+					response.on('data', (part: Buffer) => parts.push(part));
+					response.on('end', () => {
+						record.status = response.statusCode ?? 0;
+						record.responseBody = Buffer.concat(parts).toString('utf8');
+						done();
+					});
+					response.on('error', (error) => fail(error));
+				},
+			);
 			this.requests.add(request);
 			const done = () => {
 				this.requests.delete(request);

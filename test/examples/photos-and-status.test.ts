@@ -9,7 +9,9 @@ import { runWorkflow, START_NODE_TYPE, type HarnessNode, type HarnessWorkflow } 
 import { harnessNodeTypes } from '../harness/test-nodes';
 import { oAuth2Credential, TIKTOK_NODE_TYPE, useEmulator } from '../helpers/tikTok';
 
-const context = useEmulator({ settings: { lifecycle: { downloadMs: 300, processingMs: 300, moderationMs: 300 } } });
+const context = useEmulator({
+	settings: { lifecycle: { downloadMs: 300, processingMs: 300, moderationMs: 300 } },
+});
 
 /** n8n's Manual Trigger is not installed in the harness; its stand-in does the same (one empty item). */
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
@@ -20,7 +22,8 @@ function loadExample(file: string): HarnessWorkflow & { nodes: HarnessNode[] } {
 
 async function runExample(workflow: HarnessWorkflow & { nodes: HarnessNode[] }) {
 	for (const node of workflow.nodes) {
-		if (node.type === TIKTOK_NODE_TYPE) node.credentials = { tikTokOAuth2Api: { id: 'cred', name: 'TikTok account' } };
+		if (node.type === TIKTOK_NODE_TYPE)
+			node.credentials = { tikTokOAuth2Api: { id: 'cred', name: 'TikTok account' } };
 	}
 	return await runWorkflow(workflow, {
 		credentials: { cred: oAuth2Credential(context.emu) },
@@ -32,12 +35,20 @@ test('examples/publish-photos.json publishes three photos and waits for them', a
 	const workflow = loadExample('publish-photos.json');
 	expect(workflow.nodes.map((node) => node.type)).toEqual([MANUAL_TRIGGER, TIKTOK_NODE_TYPE]);
 	// the shortest interval, so the wait ends at the second poll
-	(workflow.nodes[1].parameters?.options as { pollIntervalSeconds: number }).pollIntervalSeconds = 2;
+	(workflow.nodes[1].parameters?.options as { pollIntervalSeconds: number }).pollIntervalSeconds =
+		2;
 	const run = await runExample(workflow);
 	expect(run.error).toBeUndefined();
 	const [item] = run.items('Publish Photos');
-	expect(item.json).toMatchObject({ status: 'PUBLISH_COMPLETE', postMode: 'directPost', source: 'url', timedOut: false });
-	const body = context.emu.getTask(String(item.json.publishId))?.body as { source_info: { photo_images: string[] } };
+	expect(item.json).toMatchObject({
+		status: 'PUBLISH_COMPLETE',
+		postMode: 'directPost',
+		source: 'url',
+		timedOut: false,
+	});
+	const body = context.emu.getTask(String(item.json.publishId))?.body as {
+		source_info: { photo_images: string[] };
+	};
 	expect(body.source_info.photo_images).toHaveLength(3);
 });
 
@@ -54,12 +65,23 @@ test('examples/get-status.json waits for the post it is given', async () => {
 			media_type: 'PHOTO',
 			post_mode: 'MEDIA_UPLOAD',
 			post_info: {},
-			source_info: { source: 'PULL_FROM_URL', photo_images: ['https://media.example.com/1.jpg'], photo_cover_index: 0 },
+			source_info: {
+				source: 'PULL_FROM_URL',
+				photo_images: ['https://media.example.com/1.jpg'],
+				photo_cover_index: 0,
+			},
 		}),
 	});
-	getStatus.parameters = { ...getStatus.parameters, publishId: ((await init.json()) as { data: { publish_id: string } }).data.publish_id };
+	getStatus.parameters = {
+		...getStatus.parameters,
+		publishId: ((await init.json()) as { data: { publish_id: string } }).data.publish_id,
+	};
 	emu.clock.advance(600); // delivered to the inbox: the first poll is final
 	const run = await runExample(workflow);
 	expect(run.error).toBeUndefined();
-	expect(run.items('Get Status')[0].json).toMatchObject({ status: 'SEND_TO_USER_INBOX', isFinal: true, timedOut: false });
+	expect(run.items('Get Status')[0].json).toMatchObject({
+		status: 'SEND_TO_USER_INBOX',
+		isFinal: true,
+		timedOut: false,
+	});
 });

@@ -72,13 +72,31 @@ describeEachBinaryMode('binary data reaching a node', (mode) => {
 			{
 				nodes: [
 					{ name: 'Start', type: START_NODE_TYPE },
-					{ name: 'Items', type: SET_ITEMS_NODE_TYPE, parameters: { items: JSON.stringify([{ n: 10 }, { n: 2000 }, { n: 70000 }]) } },
+					{
+						name: 'Items',
+						type: SET_ITEMS_NODE_TYPE,
+						parameters: { items: JSON.stringify([{ n: 10 }, { n: 2000 }, { n: 70000 }]) },
+					},
 					{
 						name: 'Binary',
 						type: MAKE_BINARY_NODE_TYPE,
-						parameters: { source: 'pattern', sizeBytes: '={{ $json.n }}', propertyName: 'video', fileName: '={{ "v" + $json.n + ".mp4" }}', mimeType: 'video/mp4' },
+						parameters: {
+							source: 'pattern',
+							sizeBytes: '={{ $json.n }}',
+							propertyName: 'video',
+							fileName: '={{ "v" + $json.n + ".mp4" }}',
+							mimeType: 'video/mp4',
+						},
 					},
-					{ name: 'Echo', type: ECHO_TYPE, parameters: { operation: 'inspectBinary', binaryPropertyName: 'video', chunkSize: 1024 } },
+					{
+						name: 'Echo',
+						type: ECHO_TYPE,
+						parameters: {
+							operation: 'inspectBinary',
+							binaryPropertyName: 'video',
+							chunkSize: 1024,
+						},
+					},
 				],
 				connections: connectionsOf('Start', 'Items', 'Binary', 'Echo'),
 			},
@@ -88,7 +106,9 @@ describeEachBinaryMode('binary data reaching a node', (mode) => {
 		const echo = result.items('Echo');
 		expect(echo.map((i) => i.json.bytes)).toEqual([10, 2000, 70000]);
 		expect(echo.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(echo.map((i) => i.json.storage)).toEqual(Array(3).fill(mode === 'filesystem' ? 'stream' : 'buffer'));
+		expect(echo.map((i) => i.json.storage)).toEqual(
+			Array(3).fill(mode === 'filesystem' ? 'stream' : 'buffer'),
+		);
 		const binaries = result.items('Binary').map((i) => i.binary!.video);
 		expect(new Set(binaries.map((b) => b.id ?? 'inline')).size).toBe(mode === 'filesystem' ? 3 : 1);
 	});
@@ -106,5 +126,9 @@ it('switches binary modes between runs in one test file', async () => {
 		});
 		storages.push(result.output[0].json.storage as string);
 	}
-	expect(storages).toEqual(modes.map((m) => (m === 'filesystem' ? 'stream' : 'buffer')).concat(modes.map((m) => (m === 'filesystem' ? 'stream' : 'buffer'))));
+	expect(storages).toEqual(
+		modes
+			.map((m) => (m === 'filesystem' ? 'stream' : 'buffer'))
+			.concat(modes.map((m) => (m === 'filesystem' ? 'stream' : 'buffer'))),
+	);
 });

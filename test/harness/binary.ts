@@ -19,7 +19,9 @@ import { n8nLine } from './n8n';
 export type BinaryMode = 'filesystem' | 'memory';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { BINARY_DATA_MODES } = require('n8n-core/dist/binary-data/binary-data.config') as { BINARY_DATA_MODES: readonly string[] };
+const { BINARY_DATA_MODES } = require('n8n-core/dist/binary-data/binary-data.config') as {
+	BINARY_DATA_MODES: readonly string[];
+};
 
 export interface BinaryModeSupport {
 	/** Modes the loaded n8n-core implements, in the order tests should run them. */
@@ -34,7 +36,9 @@ export const binaryModeSupport: BinaryModeSupport = {
 	default: n8nLine === 1 ? 'memory' : 'filesystem',
 	notes: {
 		filesystem:
-			n8nLine === 1 ? 'opt-in on n8n 1.x (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)' : 'the default on n8n 2.x (regular mode)',
+			n8nLine === 1
+				? 'opt-in on n8n 1.x (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)'
+				: 'the default on n8n 2.x (regular mode)',
 		memory: !BINARY_DATA_MODES.includes('default')
 			? 'not implemented by this n8n-core'
 			: n8nLine === 1
@@ -95,13 +99,19 @@ type DescribeFn = (name: string, fn: () => void) => void;
  *
  *   describeEachBinaryMode('upload', (mode) => { it('...', async () => { await runWorkflow(wf, { binaryMode: mode }) }) })
  */
-export function describeEachBinaryMode(title: string, fn: (mode: BinaryMode) => void, modes: BinaryMode[] = ['filesystem', 'memory']): void {
+export function describeEachBinaryMode(
+	title: string,
+	fn: (mode: BinaryMode) => void,
+	modes: BinaryMode[] = ['filesystem', 'memory'],
+): void {
 	const g = globalThis as unknown as { describe: DescribeFn & { skip: DescribeFn } };
 	for (const mode of modes) {
 		if (isBinaryModeSupported(mode)) {
 			g.describe(`${title} [binary mode: ${mode}]`, () => fn(mode));
 		} else {
-			g.describe.skip(`${title} [binary mode: ${mode} — ${binaryModeSupport.notes[mode]}]`, () => fn(mode));
+			g.describe.skip(`${title} [binary mode: ${mode} — ${binaryModeSupport.notes[mode]}]`, () =>
+				fn(mode),
+			);
 		}
 	}
 }

@@ -10,11 +10,24 @@ import {
 import { ECHO_TYPE, fixtureTypes } from './fixtures';
 
 const CLIENT_KEY = 'ck test/1';
-const FIELDS = ['authUrl', 'accessTokenUrl', 'authQueryParameters', 'additionalBodyProperties', 'scope', 'authentication', 'grantType', 'clientId', 'useDynamicClientRegistration', 'allowedHttpRequestDomains'];
+const FIELDS = [
+	'authUrl',
+	'accessTokenUrl',
+	'authQueryParameters',
+	'additionalBodyProperties',
+	'scope',
+	'authentication',
+	'grantType',
+	'clientId',
+	'useDynamicClientRegistration',
+	'allowedHttpRequestDomains',
+];
 
 let server: TestServer;
 beforeAll(async () => {
-	server = await startTestServer((req) => ({ body: { apiKey: req.headers['x-api-key'] ?? null, tenant: req.query.tenant ?? null } }));
+	server = await startTestServer((req) => ({
+		body: { apiKey: req.headers['x-api-key'] ?? null, tenant: req.query.tenant ?? null },
+	}));
 });
 
 const expected = (base: string) => ({
@@ -32,7 +45,12 @@ const expected = (base: string) => ({
 });
 
 const fixture = () =>
-	new CredentialStore({ 'cred-1': { type: 'harnessOAuth2Api', data: { baseUrl: 'https://api.example.test', clientId: CLIENT_KEY, clientSecret: 's' } } });
+	new CredentialStore({
+		'cred-1': {
+			type: 'harnessOAuth2Api',
+			data: { baseUrl: 'https://api.example.test', clientId: CLIENT_KEY, clientSecret: 's' },
+		},
+	});
 
 describe('credential data resolution ($self expressions in hidden fields)', () => {
 	it('resolves during node execution (getCredentials → getDecrypted with expressionResolveValues)', async () => {
@@ -41,7 +59,11 @@ describe('credential data resolution ($self expressions in hidden fields)', () =
 			credentials: fixture(),
 			node: {
 				type: ECHO_TYPE,
-				parameters: { operation: 'readCredential', credentialType: 'harnessOAuth2Api', fields: FIELDS.join(',') },
+				parameters: {
+					operation: 'readCredential',
+					credentialType: 'harnessOAuth2Api',
+					fields: FIELDS.join(','),
+				},
 				credentials: { harnessOAuth2Api: { id: 'cred-1', name: 'c' } },
 			},
 		});
@@ -52,11 +74,29 @@ describe('credential data resolution ($self expressions in hidden fields)', () =
 	it('resolves server-side (getDecrypted without expressionResolveValues, as the OAuth endpoints do)', async () => {
 		const { credentialTypes } = await createRegistries(fixtureTypes());
 		const helper = new HarnessCredentialsHelper(fixture(), credentialTypes);
-		const data = await helper.getDecrypted(createAdditionalData({ credentialsHelper: helper }), { id: 'cred-1', name: 'c' }, 'harnessOAuth2Api', 'internal');
-		expect(Object.fromEntries(FIELDS.map((f) => [f, data[f]]))).toEqual(expected('https://api.example.test'));
+		const data = await helper.getDecrypted(
+			createAdditionalData({ credentialsHelper: helper }),
+			{ id: 'cred-1', name: 'c' },
+			'harnessOAuth2Api',
+			'internal',
+		);
+		expect(Object.fromEntries(FIELDS.map((f) => [f, data[f]]))).toEqual(
+			expected('https://api.example.test'),
+		);
 		// raw = the stored row, untouched
-		const raw = await helper.getDecrypted(createAdditionalData({ credentialsHelper: helper }), { id: 'cred-1', name: 'c' }, 'harnessOAuth2Api', 'internal', undefined, true);
-		expect(raw).toEqual({ baseUrl: 'https://api.example.test', clientId: CLIENT_KEY, clientSecret: 's' });
+		const raw = await helper.getDecrypted(
+			createAdditionalData({ credentialsHelper: helper }),
+			{ id: 'cred-1', name: 'c' },
+			'harnessOAuth2Api',
+			'internal',
+			undefined,
+			true,
+		);
+		expect(raw).toEqual({
+			baseUrl: 'https://api.example.test',
+			clientId: CLIENT_KEY,
+			clientSecret: 's',
+		});
 		expect(helper.getParentTypes('harnessOAuth2Api')).toEqual(['oAuth2Api']);
 	});
 
@@ -66,7 +106,11 @@ describe('credential data resolution ($self expressions in hidden fields)', () =
 			credentials: { 'cred-key': { type: 'harnessApiKeyApi', data: { apiKey: 'key-123' } } },
 			node: {
 				type: ECHO_TYPE,
-				parameters: { operation: 'callApi', credentialType: 'harnessApiKeyApi', url: `${server.url}/things` },
+				parameters: {
+					operation: 'callApi',
+					credentialType: 'harnessApiKeyApi',
+					url: `${server.url}/things`,
+				},
 				credentials: { harnessApiKeyApi: { id: 'cred-key', name: 'k' } },
 			},
 		});
@@ -79,10 +123,16 @@ describe('credential data resolution ($self expressions in hidden fields)', () =
 			...fixtureTypes(),
 			node: {
 				type: ECHO_TYPE,
-				parameters: { operation: 'readCredential', credentialType: 'harnessApiKeyApi', fields: 'apiKey' },
+				parameters: {
+					operation: 'readCredential',
+					credentialType: 'harnessApiKeyApi',
+					fields: 'apiKey',
+				},
 				credentials: { harnessApiKeyApi: { id: 'missing', name: 'k' } },
 			},
 		});
-		expect(result.error?.message).toBe('Credential with ID "missing" does not exist for type "harnessApiKeyApi".');
+		expect(result.error?.message).toBe(
+			'Credential with ID "missing" does not exist for type "harnessApiKeyApi".',
+		);
 	});
 });

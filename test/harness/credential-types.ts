@@ -46,7 +46,8 @@ type InjectFn = (type: ICredentialType) => INodeProperties[];
 
 /** 2.x ships the rule in n8n-workflow; 1.x had it in the CLI only. */
 function injectDomainRestrictionFields(type: ICredentialType): INodeProperties[] {
-	const fromWorkflow = (workflow as unknown as { injectDomainRestrictionFields?: InjectFn }).injectDomainRestrictionFields;
+	const fromWorkflow = (workflow as unknown as { injectDomainRestrictionFields?: InjectFn })
+		.injectDomainRestrictionFields;
 	if (typeof fromWorkflow === 'function') return fromWorkflow(type);
 	const properties = type.properties ?? [];
 	if (!shouldAddDomainRestrictions(type)) return properties;
@@ -72,12 +73,17 @@ export class CredentialTypeRegistry {
 	 * Registers a credential type the way n8n's loader does: domain fields injected,
 	 * `supportedNodes` kept (already prefixed with the package name for package credentials).
 	 */
-	add(type: ICredentialType, origin: RegisteredCredentialType['origin'], supportedNodes?: string[]): void {
+	add(
+		type: ICredentialType,
+		origin: RegisteredCredentialType['origin'],
+		supportedNodes?: string[],
+	): void {
 		type.properties = injectDomainRestrictionFields(type);
 		this.types.set(type.name, {
 			type,
 			origin,
-			supportedNodes: supportedNodes ?? (type as { supportedNodes?: string[] }).supportedNodes ?? [],
+			supportedNodes:
+				supportedNodes ?? (type as { supportedNodes?: string[] }).supportedNodes ?? [],
 		});
 	}
 

@@ -50,10 +50,7 @@ export interface StoredCredential {
 }
 
 export type CredentialUpdateMethod =
-	| 'updateCredentials'
-	| 'updateCredentialsOauthTokenData'
-	| 'oauth2Connect'
-	| 'oauth2Callback';
+	'updateCredentials' | 'updateCredentialsOauthTokenData' | 'oauth2Connect' | 'oauth2Callback';
 
 export interface CredentialUpdate {
 	id: string;
@@ -92,11 +89,18 @@ export class CredentialStore {
 
 	/** The given store itself (to share it between runs), or a new one holding the fixtures. */
 	static from(credentials: CredentialStore | CredentialFixtures | undefined): CredentialStore {
-		return credentials instanceof CredentialStore ? credentials : new CredentialStore(credentials ?? {});
+		return credentials instanceof CredentialStore
+			? credentials
+			: new CredentialStore(credentials ?? {});
 	}
 
 	set(id: string, fixture: CredentialFixture): void {
-		this.rows.set(id, { id, name: fixture.name ?? id, type: fixture.type, data: clone(fixture.data) });
+		this.rows.set(id, {
+			id,
+			name: fixture.name ?? id,
+			type: fixture.type,
+			data: clone(fixture.data),
+		});
 	}
 
 	has(id: string): boolean {
@@ -121,7 +125,12 @@ export class CredentialStore {
 	}
 
 	/** @internal used by the helper and the OAuth2 connect simulation */
-	write(id: string, data: ICredentialDataDecryptedObject, method: CredentialUpdateMethod, input: ICredentialDataDecryptedObject) {
+	write(
+		id: string,
+		data: ICredentialDataDecryptedObject,
+		method: CredentialUpdateMethod,
+		input: ICredentialDataDecryptedObject,
+	) {
 		const row = this.rows.get(id);
 		if (!row) throw new Error(`No credential with id "${id}" in the harness store`);
 		row.data = clone(data);
@@ -150,14 +159,21 @@ const mockNodeTypes: INodeTypes = {
 } as unknown as INodeTypes;
 const mockNodeType = { description: { properties: [] } } as unknown as INodeType;
 
-type MaybeIsolate = { acquireIsolate?: () => Promise<unknown>; releaseIsolate?: () => Promise<void> };
+type MaybeIsolate = {
+	acquireIsolate?: () => Promise<unknown>;
+	releaseIsolate?: () => Promise<void>;
+};
 
 type AllowedDomainsFn = (credentials: ICredentialDataDecryptedObject) => string | undefined;
-const getCredentialOwnRequestAllowedDomains = (workflow as unknown as { getCredentialOwnRequestAllowedDomains?: AllowedDomainsFn })
-	.getCredentialOwnRequestAllowedDomains;
+const getCredentialOwnRequestAllowedDomains = (
+	workflow as unknown as { getCredentialOwnRequestAllowedDomains?: AllowedDomainsFn }
+).getCredentialOwnRequestAllowedDomains;
 
 /** 2.x: preAuthentication's helpers may only call the credential's own allowed domains. */
-function restrictToCredentialDomains(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): IHttpRequestHelper {
+function restrictToCredentialDomains(
+	helpers: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): IHttpRequestHelper {
 	if (n8nLine === 1 || !getCredentialOwnRequestAllowedDomains) return helpers;
 	return {
 		helpers: {
@@ -170,7 +186,10 @@ function restrictToCredentialDomains(helpers: IHttpRequestHelper, credentials: I
 						'This credential restricts requests to specific domains, which cannot be combined with the domains its authentication step asks for.',
 					);
 				}
-				return await helpers.helpers.httpRequest({ ...requestOptions, allowedDomains } as IHttpRequestOptions);
+				return await helpers.helpers.httpRequest({
+					...requestOptions,
+					allowedDomains,
+				} as IHttpRequestOptions);
 			},
 		},
 	} as IHttpRequestHelper;
@@ -187,8 +206,23 @@ const OAUTH_PINNED_FIELDS_V2 = [
 	'requestTokenUrl',
 	'signatureMethod',
 ];
-const DCR_MANAGED_FIELDS_V1 = ['clientId', 'clientSecret', 'authUrl', 'accessTokenUrl', 'grantType', 'authentication'];
-const DCR_MANAGED_FIELDS_V2 = ['authUrl', 'accessTokenUrl', 'grantType', 'authentication', 'usePkce', 'clientId', 'clientSecret'];
+const DCR_MANAGED_FIELDS_V1 = [
+	'clientId',
+	'clientSecret',
+	'authUrl',
+	'accessTokenUrl',
+	'grantType',
+	'authentication',
+];
+const DCR_MANAGED_FIELDS_V2 = [
+	'authUrl',
+	'accessTokenUrl',
+	'grantType',
+	'authentication',
+	'usePkce',
+	'clientId',
+	'clientSecret',
+];
 
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	readonly preAuthenticationCalls: PreAuthenticationCall[] = [];
@@ -212,7 +246,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** 2.x (also harmless on 1.x, where nothing calls it). */
 	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
 		if (!this.credentialTypes.recognizes(credentialType)) return true;
-		const typeDef = this.credentialTypes.getByName(credentialType) as { restrictToSupportedNodes?: boolean };
+		const typeDef = this.credentialTypes.getByName(credentialType) as {
+			restrictToSupportedNodes?: boolean;
+		};
 		if (!typeDef.restrictToSupportedNodes) return true;
 		return this.credentialTypes.getSupportedNodes(credentialType).includes(nodeType);
 	}
@@ -238,8 +274,18 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
 				for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 					for (const [key, value] of Object.entries(outerValue as Record<string, unknown>)) {
-						const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow!, node!);
-						const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow!, node!);
+						const keyResolved = this.resolveValue(
+							key,
+							{ $credentials: credentials },
+							workflow!,
+							node!,
+						);
+						const valueResolved = this.resolveValue(
+							value,
+							{ $credentials: credentials },
+							workflow!,
+							node!,
+						);
 						target[outerKey] ??= {};
 						target[outerKey][keyResolved as string] = valueResolved;
 					}
@@ -249,7 +295,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	private resolveValue(value: unknown, additionalKeys: IWorkflowDataProxyAdditionalKeys, workflow: Workflow, node: INode): unknown {
+	private resolveValue(
+		value: unknown,
+		additionalKeys: IWorkflowDataProxyAdditionalKeys,
+		workflow: Workflow,
+		node: INode,
+	): unknown {
 		if (!isExpression(value)) return value;
 		const resolved = workflow.expression.getSimpleParameterValue(
 			node,
@@ -276,9 +327,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		);
 		if (expirableProperty?.name === undefined) return undefined;
 
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials)) return undefined;
+		if (!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials))
+			return undefined;
 
 		const call: PreAuthenticationCall = {
 			type: typeName,
@@ -299,15 +352,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const nodeCredentials = node.credentials[credentialType.name];
 		if (n8nLine === 1) {
 			// 1.x persists the whole decrypted (defaults applied, expressions resolved) object.
-			await this.updateCredentials(nodeCredentials, credentialType.name, Object.assign(credentials, output));
+			await this.updateCredentials(
+				nodeCredentials,
+				credentialType.name,
+				Object.assign(credentials, output),
+			);
 			call.persisted = true;
 			return Object.assign(credentials, output);
 		}
 		// 2.x persists the returned keys onto the stored data, except over stored expressions.
-		const storedData = await (await this.getCredentials(nodeCredentials, credentialType.name)).getData();
+		const storedData = await (
+			await this.getCredentials(nodeCredentials, credentialType.name)
+		).getData();
 		const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
 		for (const [key, value] of Object.entries(output)) {
-			if (key === expirableProperty.name || !isExpression(storedData[key])) dataToPersist[key] = value;
+			if (key === expirableProperty.name || !isExpression(storedData[key]))
+				dataToPersist[key] = value;
 		}
 		await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
 		call.persisted = true;
@@ -330,23 +390,33 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			persisted: false,
 			via: 'runPreAuthentication',
 		});
-		const output = await credentialType.preAuthentication.call(restrictToCredentialDomains(helpers, credentials), credentials);
+		const output = await credentialType.preAuthentication.call(
+			restrictToCredentialDomains(helpers, credentials),
+			credentials,
+		);
 		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
 	private findRow(nodeCredential: INodeCredentialsDetails, type: string) {
 		if (!nodeCredential?.id) {
-			throw new Error(`Found credential with no ID. (credential "${nodeCredential?.name}", type "${type}")`);
+			throw new Error(
+				`Found credential with no ID. (credential "${nodeCredential?.name}", type "${type}")`,
+			);
 		}
 		const row = this.store.row(nodeCredential.id);
 		if (!row || row.type !== type) {
-			throw new UserError(`Credential with ID "${nodeCredential.id}" does not exist for type "${type}".`);
+			throw new UserError(
+				`Credential with ID "${nodeCredential.id}" does not exist for type "${type}".`,
+			);
 		}
 		return row;
 	}
 
 	/** A real n8n-core `Credentials` object holding the row's data encrypted with the instance key. */
-	async getCredentials(nodeCredential: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredential: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const row = this.findRow(nodeCredential, type);
 		const plain = new Credentials({ id: row.id, name: row.name }, row.type);
 		await plain.setData(clone(row.data));
@@ -359,14 +429,23 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialTypeData.properties;
 		}
 		const combineProperties: INodeProperties[] = [];
 		for (const credentialsTypeName of credentialTypeData.extends) {
-			NodeHelpers.mergeNodeProperties(combineProperties, this.getCredentialsProperties(credentialsTypeName));
+			NodeHelpers.mergeNodeProperties(
+				combineProperties,
+				this.getCredentialsProperties(credentialsTypeName),
+			);
 		}
 		NodeHelpers.mergeNodeProperties(combineProperties, credentialTypeData.properties);
 		return combineProperties;
@@ -414,7 +493,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (n8nLine === 2) {
 			storedData = { ...decryptedDataOriginal };
 			for (const field of OAUTH_PINNED_FIELDS_V2) {
-				if (credentialsProperties.some((p) => p.name === field && p.type === 'hidden')) delete storedData[field];
+				if (credentialsProperties.some((p) => p.name === field && p.type === 'hidden'))
+					delete storedData[field];
 			}
 		}
 
@@ -430,10 +510,16 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (decryptedDataOriginal.oauthTokenData !== undefined) {
 			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
 		}
-		if (decryptedData.allowedHttpRequestDomains === undefined && decryptedDataOriginal.allowedHttpRequestDomains !== undefined) {
+		if (
+			decryptedData.allowedHttpRequestDomains === undefined &&
+			decryptedDataOriginal.allowedHttpRequestDomains !== undefined
+		) {
 			decryptedData.allowedHttpRequestDomains = decryptedDataOriginal.allowedHttpRequestDomains;
 		}
-		if (decryptedData.allowedDomains === undefined && decryptedDataOriginal.allowedDomains !== undefined) {
+		if (
+			decryptedData.allowedDomains === undefined &&
+			decryptedDataOriginal.allowedDomains !== undefined
+		) {
 			decryptedData.allowedDomains = decryptedDataOriginal.allowedDomains;
 		}
 		if (decryptedData.useDynamicClientRegistration) {
@@ -442,9 +528,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			}
 		}
 
-		const parsedJsonLeaves = n8nLine === 2 ? this.parseJsonLeafExpressionFields(credentialsProperties, decryptedData) : undefined;
+		const parsedJsonLeaves =
+			n8nLine === 2
+				? this.parseJsonLeafExpressionFields(credentialsProperties, decryptedData)
+				: undefined;
 
-		const additionalKeys = (getAdditionalKeys as unknown as (...args: unknown[]) => IWorkflowDataProxyAdditionalKeys)(
+		const additionalKeys = (
+			getAdditionalKeys as unknown as (...args: unknown[]) => IWorkflowDataProxyAdditionalKeys
+		)(
 			additionalData,
 			mode,
 			null,
@@ -491,7 +582,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 								undefined,
 								decryptedData,
 							) as ICredentialDataDecryptedObject)
-						: this.resolveCredentialExpressionsV2(mockWorkflow, credentialsProperties, decryptedData, mode, additionalKeys);
+						: this.resolveCredentialExpressionsV2(
+								mockWorkflow,
+								credentialsProperties,
+								decryptedData,
+								mode,
+								additionalKeys,
+							);
 			} finally {
 				if (expression.releaseIsolate) await expression.releaseIsolate();
 			}
@@ -514,7 +611,15 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		additionalKeys: IWorkflowDataProxyAdditionalKeys,
 	): ICredentialDataDecryptedObject {
 		const resolve = (value: INodeParameters) =>
-			mockWorkflow.expression.getComplexParameterValue(mockNode, value, mode, additionalKeys, undefined, undefined, decryptedData) as ICredentialDataDecryptedObject;
+			mockWorkflow.expression.getComplexParameterValue(
+				mockNode,
+				value,
+				mode,
+				additionalKeys,
+				undefined,
+				undefined,
+				decryptedData,
+			) as ICredentialDataDecryptedObject;
 		try {
 			return resolve(decryptedData as INodeParameters);
 		} catch (originalError) {
@@ -525,7 +630,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 					const one = resolve({ [name]: value } as INodeParameters);
 					if (Object.prototype.hasOwnProperty.call(one, name)) resolved[name] = one[name];
 				} catch {
-					const typeOptions = byName.get(name)?.typeOptions as { ignoreCredentialExpressionResolveError?: boolean } | undefined;
+					const typeOptions = byName.get(name)?.typeOptions as
+						{ ignoreCredentialExpressionResolveError?: boolean } | undefined;
 					if (typeOptions?.ignoreCredentialExpressionResolveError === true) continue;
 					throw originalError;
 				}
@@ -535,10 +641,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** 2.x: `typeOptions.resolveCredentialJsonLeaves` JSON fields are resolved leaf by leaf. */
-	private parseJsonLeafExpressionFields(properties: INodeProperties[], data: ICredentialDataDecryptedObject) {
+	private parseJsonLeafExpressionFields(
+		properties: INodeProperties[],
+		data: ICredentialDataDecryptedObject,
+	) {
 		const parsed = new Map<string, string>();
 		for (const property of properties) {
-			const typeOptions = property.typeOptions as { resolveCredentialJsonLeaves?: boolean } | undefined;
+			const typeOptions = property.typeOptions as
+				{ resolveCredentialJsonLeaves?: boolean } | undefined;
 			if (!typeOptions?.resolveCredentialJsonLeaves) continue;
 			const value = data[property.name];
 			if (typeof value !== 'string' || value === '') continue;
@@ -552,7 +662,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return parsed;
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		const credentials = await this.getCredentials(nodeCredentials, type);
 		await (credentials as Credentials).setData(data);
 		await this.persist(credentials as Credentials, 'updateCredentials', data);
@@ -569,8 +683,16 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** @internal Writes a Credentials object's (encrypted) data back into the store. */
-	async persist(credentials: Credentials, method: CredentialUpdateMethod, input: ICredentialDataDecryptedObject) {
-		const reread = new Credentials({ id: credentials.id ?? null, name: credentials.name }, credentials.type, credentials.getDataToSave().data);
+	async persist(
+		credentials: Credentials,
+		method: CredentialUpdateMethod,
+		input: ICredentialDataDecryptedObject,
+	) {
+		const reread = new Credentials(
+			{ id: credentials.id ?? null, name: credentials.name },
+			credentials.type,
+			credentials.getDataToSave().data,
+		);
 		this.store.write(credentials.id!, await reread.getData(), method, input);
 	}
 }

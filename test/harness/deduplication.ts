@@ -32,7 +32,8 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 	): Promise<IDeduplicationOutput> {
 		const key = rowKey(scope, contextData);
 		this.calls.push({ method: 'checkProcessedAndRecord', items, context: key });
-		if (options.mode !== 'entries') throw new Error('The harness deduplicator models the "entries" mode only');
+		if (options.mode !== 'entries')
+			throw new Error('The harness deduplicator models the "entries" mode only');
 		const hashed = items.map(hash);
 		const row = this.rows.get(key);
 		if (!row) {
@@ -40,7 +41,8 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 			this.rows.set(key, { mode: options.mode, data });
 			return { new: items, processed: [] };
 		}
-		if (row.mode !== options.mode) throw new Error('Deduplication data was originally saved with an incompatible mode');
+		if (row.mode !== options.mode)
+			throw new Error('Deduplication data was originally saved with an incompatible mode');
 		const seen = new Set(row.data);
 		const result: IDeduplicationOutput = { new: [], processed: [] };
 		hashed.forEach((value, index) => {
@@ -59,6 +61,7 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 		items: DeduplicationItemTypes[],
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
+		_options?: ICheckProcessedOptions,
 	): Promise<void> {
 		const key = rowKey(scope, contextData);
 		this.calls.push({ method: 'removeProcessed', items, context: key });
@@ -70,7 +73,10 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 		}
 	}
 
-	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+	async clearAllProcessedItems(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+	): Promise<void> {
 		this.rows.delete(rowKey(scope, contextData));
 	}
 
@@ -92,7 +98,8 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 
 function rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 	if (!contextData.workflow.id) throw new Error('n8n needs a workflow id to deduplicate');
-	if (scope === 'node' && !contextData.node) throw new Error("No node information has been provided and so cannot use scope 'node'");
+	if (scope === 'node' && !contextData.node)
+		throw new Error("No node information has been provided and so cannot use scope 'node'");
 	return `${contextData.workflow.id}|${scope === 'node' ? `n:${contextData.node!.id}` : ''}`;
 }
 

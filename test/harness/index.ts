@@ -5,7 +5,14 @@
 export { harnessUserFolder } from './env';
 export { n8nLine, n8nVersions, logger, shutdownHarness } from './n8n';
 export type { CapturedLog, LogLevel } from './logger';
-export { binaryModeSupport, isBinaryModeSupported, describeEachBinaryMode, binaryDataService, type BinaryMode, type BinaryModeSupport } from './binary';
+export {
+	binaryModeSupport,
+	isBinaryModeSupported,
+	describeEachBinaryMode,
+	binaryDataService,
+	type BinaryMode,
+	type BinaryModeSupport,
+} from './binary';
 export { CredentialTypeRegistry } from './credential-types';
 export {
 	CredentialStore,
@@ -17,7 +24,13 @@ export {
 	type PreAuthenticationCall,
 	type StoredCredential,
 } from './credentials-helper';
-export { NodeTypeRegistry, loadPackage, PACKAGE_ROOT, type AnyNodeType, type LoadedPackage } from './node-types';
+export {
+	NodeTypeRegistry,
+	loadPackage,
+	PACKAGE_ROOT,
+	type AnyNodeType,
+	type LoadedPackage,
+} from './node-types';
 export {
 	START_NODE_TYPE,
 	SET_ITEMS_NODE_TYPE,
@@ -43,7 +56,13 @@ export {
 	type BinaryMeta,
 	type HarnessError,
 } from './run';
-export { startTestServer, type TestServer, type RecordedRequest, type Reply, type Handler } from './server';
+export {
+	startTestServer,
+	type TestServer,
+	type RecordedRequest,
+	type Reply,
+	type Handler,
+} from './server';
 export {
 	simulateOAuth2Connect,
 	completeOAuth2Callback,

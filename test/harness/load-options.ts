@@ -4,9 +4,19 @@
  * credentials, and n8n-core's real LoadOptionsContext as `this`.
  */
 import { LoadOptionsContext } from 'n8n-core';
-import { NodeHelpers, Workflow, type INodeCredentials, type INodeParameters, type INodePropertyOptions } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	Workflow,
+	type INodeCredentials,
+	type INodeParameters,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
-import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
+import {
+	CredentialStore,
+	HarnessCredentialsHelper,
+	type CredentialFixtures,
+} from './credentials-helper';
 import { bootstrapN8nCore, createAdditionalData, createRegistries } from './run';
 
 export interface LoadOptionsRequest {
@@ -18,7 +28,9 @@ export interface LoadOptionsRequest {
 	credentials: CredentialFixtures | CredentialStore;
 }
 
-export async function runLoadOptions(request: LoadOptionsRequest): Promise<{ options: INodePropertyOptions[]; store: CredentialStore }> {
+export async function runLoadOptions(
+	request: LoadOptionsRequest,
+): Promise<{ options: INodePropertyOptions[]; store: CredentialStore }> {
 	await bootstrapN8nCore();
 	const { nodeTypes, credentialTypes } = await createRegistries();
 	const store = CredentialStore.from(request.credentials);
@@ -29,13 +41,22 @@ export async function runLoadOptions(request: LoadOptionsRequest): Promise<{ opt
 		id: 'temp-node',
 		name: 'Temp-Node',
 		type: request.nodeType,
-		typeVersion: Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1)! : nodeType.description.version,
+		typeVersion: Array.isArray(nodeType.description.version)
+			? nodeType.description.version.at(-1)!
+			: nodeType.description.version,
 		position: [0, 0] as [number, number],
 		parameters: request.parameters ?? {},
 		credentials: request.nodeCredentials,
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = createAdditionalData({ credentialsHelper: new HarnessCredentialsHelper(store, credentialTypes) });
-	const context = new LoadOptionsContext(workflow, workflow.getNode('Temp-Node')!, additionalData, 'parameters.privacyLevel');
+	const additionalData = createAdditionalData({
+		credentialsHelper: new HarnessCredentialsHelper(store, credentialTypes),
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.getNode('Temp-Node')!,
+		additionalData,
+		'parameters.privacyLevel',
+	);
 	return { options: await method.call(context), store };
 }

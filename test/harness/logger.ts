@@ -23,7 +23,12 @@ export function safeStringify(value: unknown): string {
 		return (
 			JSON.stringify(value, (_key, v: unknown) => {
 				if (v instanceof Error) {
-					return { name: v.name, message: v.message, stack: v.stack, ...(v as unknown as Record<string, unknown>) };
+					return {
+						name: v.name,
+						message: v.message,
+						stack: v.stack,
+						...(v as unknown as Record<string, unknown>),
+					};
 				}
 				if (typeof v === 'bigint') return v.toString();
 				if (Buffer.isBuffer(v)) return `<Buffer ${v.length} bytes>`;
@@ -72,7 +77,10 @@ export class CapturingLogger {
 	}
 	/** @n8n/backend-common's Logger API */
 	scoped(scopes: string | string[]): CapturingLogger {
-		return new CapturingLogger(this.lines, [...this.scopes, ...(Array.isArray(scopes) ? scopes : [scopes])]);
+		return new CapturingLogger(this.lines, [
+			...this.scopes,
+			...(Array.isArray(scopes) ? scopes : [scopes]),
+		]);
 	}
 	/** Lines recorded since `mark` (an index previously read from `lines.length`). */
 	since(mark: number): CapturedLog[] {

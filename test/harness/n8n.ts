@@ -45,8 +45,12 @@ if (n8nLine === 2) {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const core = require('n8n-core') as Record<string, unknown>;
 	type KeyInfo = { id: string; value: string; algorithm: string; format: 'prefixed' | 'no-prefix' };
-	const proxy = Container.get(core.EncryptionKeyProxy as new () => { setProvider(provider: unknown): void });
-	const cipher = Container.get(core.Cipher as new () => { encryptDEKWithInstanceKey(data: string): string });
+	const proxy = Container.get(
+		core.EncryptionKeyProxy as new () => { setProvider(provider: unknown): void },
+	);
+	const cipher = Container.get(
+		core.Cipher as new () => { encryptDEKWithInstanceKey(data: string): string },
+	);
 	const settings = Container.get(core.InstanceSettings as new () => { encryptionKey: string });
 	let instanceKey: KeyInfo | undefined;
 	const legacy = async (): Promise<KeyInfo> =>

@@ -10,7 +10,13 @@
 import { PackageDirectoryLoader } from 'n8n-core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { NodeHelpers, type ICredentialType, type INodeType, type INodeTypes, type IVersionedNodeType } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type ICredentialType,
+	type INodeType,
+	type INodeTypes,
+	type IVersionedNodeType,
+} from 'n8n-workflow';
 
 export type AnyNodeType = INodeType | IVersionedNodeType;
 
@@ -74,7 +80,9 @@ export async function loadPackage(directory = PACKAGE_ROOT): Promise<LoadedPacka
 async function doLoadPackage(directory: string): Promise<LoadedPackage> {
 	const loader = new PackageDirectoryLoader(directory);
 	const { n8n } = loader.packageJson as { n8n?: { nodes?: string[]; credentials?: string[] } };
-	const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter((p) => !existsSync(resolve(directory, p)));
+	const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter(
+		(p) => !existsSync(resolve(directory, p)),
+	);
 	if (missing.length) {
 		throw new Error(
 			`package.json lists files that do not exist: ${missing.join(', ')}. Build the package first (npm run build).`,

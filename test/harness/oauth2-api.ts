@@ -12,7 +12,12 @@ const notDcr = { useDynamicClientRegistration: [false] };
 
 function properties(line: 1 | 2): INodeProperties[] {
 	const list: INodeProperties[] = [
-		{ displayName: 'Use Dynamic Client Registration', name: 'useDynamicClientRegistration', type: 'hidden', default: false },
+		{
+			displayName: 'Use Dynamic Client Registration',
+			name: 'useDynamicClientRegistration',
+			type: 'hidden',
+			default: false,
+		},
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',
@@ -41,11 +46,30 @@ function properties(line: 1 | 2): INodeProperties[] {
 			default: '',
 			required: true,
 		},
-		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', displayOptions: { show: notDcr }, default: '', required: true },
-		{ displayName: 'Client ID', name: 'clientId', type: 'string', displayOptions: { show: notDcr }, default: '', required: true },
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'string',
+			displayOptions: { show: notDcr },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			displayOptions: { show: notDcr },
+			default: '',
+			required: true,
+		},
 	];
 	if (line === 2) {
-		list.push({ displayName: 'Authentication', name: 'clientCredentialType', type: 'hidden', default: 'clientSecret' });
+		list.push({
+			displayName: 'Authentication',
+			name: 'clientCredentialType',
+			type: 'hidden',
+			default: 'clientSecret',
+		});
 	}
 	list.push({
 		displayName: 'Client Secret',
@@ -63,7 +87,13 @@ function properties(line: 1 | 2): INodeProperties[] {
 		);
 	}
 	list.push(
-		{ displayName: 'Scope', name: 'scope', type: 'string', displayOptions: { show: notDcr }, default: '' },
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			displayOptions: { show: notDcr },
+			default: '',
+		},
 		{
 			displayName: 'Auth URI Query Parameters',
 			name: 'authQueryParameters',
@@ -87,7 +117,9 @@ function properties(line: 1 | 2): INodeProperties[] {
 			name: 'sendAdditionalBodyProperties',
 			type: 'boolean',
 			default: false,
-			displayOptions: { show: { grantType: ['clientCredentials'], authentication: ['body'], ...notDcr } },
+			displayOptions: {
+				show: { grantType: ['clientCredentials'], authentication: ['body'], ...notDcr },
+			},
 		},
 		{
 			displayName: 'Additional Body Properties',
@@ -104,12 +136,30 @@ function properties(line: 1 | 2): INodeProperties[] {
 			},
 			default: '',
 		},
-		{ displayName: 'Ignore SSL Issues (Insecure)', name: 'ignoreSSLIssues', type: 'boolean', default: false, doNotInherit: true },
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSSLIssues',
+			type: 'boolean',
+			default: false,
+			doNotInherit: true,
+		},
 	);
 	if (line === 2) {
 		list.push(
-			{ displayName: 'Token Expired Status Code', name: 'tokenExpiredStatusCode', type: 'number', default: 401, doNotInherit: true },
-			{ displayName: 'Encrypted Tokens (JWE)', name: 'jweEnabled', type: 'boolean', default: false, doNotInherit: true },
+			{
+				displayName: 'Token Expired Status Code',
+				name: 'tokenExpiredStatusCode',
+				type: 'number',
+				default: 401,
+				doNotInherit: true,
+			},
+			{
+				displayName: 'Encrypted Tokens (JWE)',
+				name: 'jweEnabled',
+				type: 'boolean',
+				default: false,
+				doNotInherit: true,
+			},
 			{
 				displayName: 'JWKS URI',
 				name: 'jwksUri',

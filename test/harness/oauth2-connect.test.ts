@@ -40,10 +40,22 @@ beforeAll(async () => {
 			return { status: 302, headers: { location: target.toString() } };
 		}
 		if (req.path === '/v2/oauth/token/' && req.form?.grant_type === 'authorization_code') {
-			return { body: { access_token: 'act.connected', refresh_token: 'rft.connected', open_id: 'open-9', scope: 'user.info.basic', expires_in: 86400, refresh_expires_in: 31536000, token_type: 'Bearer' } };
+			return {
+				body: {
+					access_token: 'act.connected',
+					refresh_token: 'rft.connected',
+					open_id: 'open-9',
+					scope: 'user.info.basic',
+					expires_in: 86400,
+					refresh_expires_in: 31536000,
+					token_type: 'Bearer',
+				},
+			};
 		}
 		if (req.path === '/api/me') {
-			return req.headers.authorization === 'Bearer act.connected' ? { body: { ok: true } } : { status: 401 };
+			return req.headers.authorization === 'Bearer act.connected'
+				? { body: { ok: true } }
+				: { status: 401 };
 		}
 		return { status: 404 };
 	});
@@ -62,7 +74,7 @@ const connect = (credentialType = 'harnessOAuth2Api') =>
 	});
 
 describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
-	it('builds the authorize URL with authQueryParameters, scope and n8n\'s redirect URI', async () => {
+	it("builds the authorize URL with authQueryParameters, scope and n8n's redirect URI", async () => {
 		const session = await connect();
 		const url = new URL(session.authorizeUrl);
 		expect(`${url.origin}${url.pathname}`).toBe(`${server.url}/v2/auth/authorize/`);
@@ -75,7 +87,8 @@ describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
 			scope: 'user.info.basic,video.publish,video.upload',
 		});
 		expect([...url.searchParams.keys()][0]).toBe('client_key');
-		if (n8nLine === 1) expect(session.store.data(session.credentialId).csrfSecret).toEqual(expect.any(String));
+		if (n8nLine === 1)
+			expect(session.store.data(session.credentialId).csrfSecret).toEqual(expect.any(String));
 		else expect(session.store.data(session.credentialId).csrfSecret).toBeUndefined();
 	});
 
@@ -106,7 +119,11 @@ describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
 		});
 		expect(stored.csrfSecret).toBeUndefined();
 		if (n8nLine === 2) expect(stored.oauthTokenData).toHaveProperty('n8n_expires_at');
-		expect(stored).toMatchObject({ baseUrl: server.url, clientId: 'ck_test', clientSecret: 'cs_connect' });
+		expect(stored).toMatchObject({
+			baseUrl: server.url,
+			clientId: 'ck_test',
+			clientSecret: 'cs_connect',
+		});
 
 		// the connected credential works in a workflow
 		const run = await runNode({
@@ -114,7 +131,11 @@ describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
 			credentials: session.store,
 			node: {
 				type: ECHO_TYPE,
-				parameters: { operation: 'callApi', credentialType: 'harnessOAuth2Api', url: `${server.url}/api/me` },
+				parameters: {
+					operation: 'callApi',
+					credentialType: 'harnessOAuth2Api',
+					url: `${server.url}/api/me`,
+				},
 				credentials: { harnessOAuth2Api: { id: session.credentialId, name: 'connected' } },
 			},
 		});
@@ -126,8 +147,15 @@ describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
 		const session = await connect('harnessHeaderOAuth2Api');
 		await completeOAuth2Callback(session);
 		const [exchange] = server.requestsTo('/v2/oauth/token/', 'POST');
-		expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from('ck_test:cs_connect').toString('base64')}`);
-		expect(exchange.form).toEqual({ code: 'CODE-123', grant_type: 'authorization_code', redirect_uri: REDIRECT, client_key: 'ck_test' });
+		expect(exchange.headers.authorization).toBe(
+			`Basic ${Buffer.from('ck_test:cs_connect').toString('base64')}`,
+		);
+		expect(exchange.form).toEqual({
+			code: 'CODE-123',
+			grant_type: 'authorization_code',
+			redirect_uri: REDIRECT,
+			client_key: 'ck_test',
+		});
 	});
 
 	it('fails like the callback page when the provider sends no code', async () => {
@@ -140,9 +168,13 @@ describe('OAuth2 Connect simulation (n8n OAuth2 credential controller)', () => {
 
 	it('rejects a callback whose state was not issued for this flow', async () => {
 		const session = await connect();
-		const forged = Buffer.from(JSON.stringify({ token: 'abc-def', cid: session.credentialId, createdAt: Date.now() })).toString('base64');
-		await expect(completeOAuth2Callback(session, { callbackUrl: `${REDIRECT}?code=X&state=${encodeURIComponent(forged)}` })).rejects.toThrow(
-			'The OAuth callback state is invalid!',
-		);
+		const forged = Buffer.from(
+			JSON.stringify({ token: 'abc-def', cid: session.credentialId, createdAt: Date.now() }),
+		).toString('base64');
+		await expect(
+			completeOAuth2Callback(session, {
+				callbackUrl: `${REDIRECT}?code=X&state=${encodeURIComponent(forged)}`,
+			}),
+		).rejects.toThrow('The OAuth callback state is invalid!');
 	});
 });

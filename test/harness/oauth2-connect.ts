@@ -32,11 +32,19 @@ import { n8nLine } from './n8n';
 import { createAdditionalData, createRegistries } from './run';
 
 /** n8n 1.123.81 / 2.41.1 constants.GENERIC_OAUTH2_CREDENTIALS_WITH_EDITABLE_SCOPE */
-const GENERIC_OAUTH2_CREDENTIALS_WITH_EDITABLE_SCOPE = ['oAuth2Api', 'googleOAuth2Api', 'microsoftOAuth2Api', 'highLevelOAuth2Api', 'mcpOAuth2Api'];
+const GENERIC_OAUTH2_CREDENTIALS_WITH_EDITABLE_SCOPE = [
+	'oAuth2Api',
+	'googleOAuth2Api',
+	'microsoftOAuth2Api',
+	'highLevelOAuth2Api',
+	'mcpOAuth2Api',
+];
 const MAX_CSRF_AGE_MS = 5 * 60 * 1000;
 
-const base64url = (buf: Buffer) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const csrfHash = (salt: string, secret: string) => base64url(createHash('sha1').update(`${salt}-${secret}`, 'ascii').digest());
+const base64url = (buf: Buffer) =>
+	buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const csrfHash = (salt: string, secret: string) =>
+	base64url(createHash('sha1').update(`${salt}-${secret}`, 'ascii').digest());
 const csrf = {
 	secret: () => base64url(randomBytes(18)),
 	create: (secret: string) => {
@@ -48,7 +56,9 @@ const csrf = {
 	verify: (secret: string, token: string) => {
 		const index = token.indexOf('-');
 		if (index === -1) return false;
-		const expected = Buffer.from(`${token.slice(0, index)}-${csrfHash(token.slice(0, index), secret)}`);
+		const expected = Buffer.from(
+			`${token.slice(0, index)}-${csrfHash(token.slice(0, index), secret)}`,
+		);
 		const actual = Buffer.from(token);
 		return expected.length === actual.length && timingSafeEqual(expected, actual);
 	},
@@ -59,7 +69,10 @@ function pkce() {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 	const bytes = randomBytes(43);
 	const codeVerifier = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-	return { code_verifier: codeVerifier, code_challenge: base64url(createHash('sha256').update(codeVerifier).digest()) };
+	return {
+		code_verifier: codeVerifier,
+		code_challenge: base64url(createHash('sha256').update(codeVerifier).digest()),
+	};
 }
 
 export interface OAuth2ConnectOptions {
@@ -107,10 +120,14 @@ function redirectUriFor(instanceBaseUrl: string) {
 }
 
 /** The controller's convertCredentialToOptions (per line). */
-function convertCredentialToOptions(credential: ICredentialDataDecryptedObject, redirectUri: string): ClientOAuth2Options {
+function convertCredentialToOptions(
+	credential: ICredentialDataDecryptedObject,
+	redirectUri: string,
+): ClientOAuth2Options {
 	const scope = credential.scope as string | undefined;
-	const resolveClientAuthOptions = (clientOAuth2Module as unknown as { resolveClientAuthOptions?: (c: unknown) => IDataObject })
-		.resolveClientAuthOptions;
+	const resolveClientAuthOptions = (
+		clientOAuth2Module as unknown as { resolveClientAuthOptions?: (c: unknown) => IDataObject }
+	).resolveClientAuthOptions;
 	const options = {
 		clientId: credential.clientId as string,
 		...(n8nLine === 2 && resolveClientAuthOptions
@@ -125,13 +142,18 @@ function convertCredentialToOptions(credential: ICredentialDataDecryptedObject, 
 		...(n8nLine === 2 ? { resource: credential.resource } : {}),
 		ignoreSSLIssues: (credential.ignoreSSLIssues as boolean) ?? false,
 	} as ClientOAuth2Options;
-	if (credential.additionalBodyProperties && typeof credential.additionalBodyProperties === 'string') {
+	if (
+		credential.additionalBodyProperties &&
+		typeof credential.additionalBodyProperties === 'string'
+	) {
 		try {
 			const parsed = JSON.parse(credential.additionalBodyProperties) as Record<string, unknown>;
 			if (parsed) options.body = parsed;
 		} catch {
 			// jsonParse without fallback throws in n8n too; the controller would fail the same way
-			throw new Error(`additionalBodyProperties is not valid JSON: ${credential.additionalBodyProperties}`);
+			throw new Error(
+				`additionalBodyProperties is not valid JSON: ${credential.additionalBodyProperties}`,
+			);
 		}
 	}
 	return options;
@@ -147,34 +169,66 @@ function validateOAuthUrl(url: unknown) {
 		throw new Error('OAuth url is not a valid URL.');
 	}
 	if (!['http:', 'https:'].includes(parsed.protocol)) {
-		throw new Error(`OAuth url must use HTTP or HTTPS protocol. Invalid protocol: ${parsed.protocol}`);
+		throw new Error(
+			`OAuth url must use HTTP or HTTPS protocol. Invalid protocol: ${parsed.protocol}`,
+		);
 	}
 }
 
 /** Step 1: what happens when the user clicks "Connect" (GET /rest/oauth2-credential/auth). */
-export async function simulateOAuth2Connect(options: OAuth2ConnectOptions): Promise<OAuth2ConnectSession> {
-	const { credentialTypes } = await createRegistries({ loadPackage: options.loadPackage, credentialTypes: options.credentialTypes });
+export async function simulateOAuth2Connect(
+	options: OAuth2ConnectOptions,
+): Promise<OAuth2ConnectSession> {
+	const { credentialTypes } = await createRegistries({
+		loadPackage: options.loadPackage,
+		credentialTypes: options.credentialTypes,
+	});
 	const store = options.store ?? new CredentialStore();
 	const credentialId = options.credentialId ?? `oauth2-${Math.random().toString(36).slice(2, 10)}`;
 	if (!store.has(credentialId)) {
-		store.set(credentialId, { type: options.credentialType, name: options.credentialName, data: options.data ?? {} });
+		store.set(credentialId, {
+			type: options.credentialType,
+			name: options.credentialName,
+			data: options.data ?? {},
+		});
 	} else if (options.data) {
-		store.write(credentialId, { ...store.data(credentialId), ...options.data }, 'updateCredentials', options.data);
+		store.write(
+			credentialId,
+			{ ...store.data(credentialId), ...options.data },
+			'updateCredentials',
+			options.data,
+		);
 	}
 	const helper = new HarnessCredentialsHelper(store, credentialTypes);
-	const additionalData = createAdditionalData({ credentialsHelper: helper, instanceBaseUrl: options.instanceBaseUrl });
+	const additionalData = createAdditionalData({
+		credentialsHelper: helper,
+		instanceBaseUrl: options.instanceBaseUrl,
+	});
 	const nodeCredentials = { id: credentialId, name: store.get(credentialId)!.name };
 	const type = options.credentialType;
 
 	// getDecryptedDataForAuthUri: the resolved (not raw) data
-	const decryptedDataOriginal = await helper.getDecrypted(additionalData, nodeCredentials, type, 'internal', undefined, false);
+	const decryptedDataOriginal = await helper.getDecrypted(
+		additionalData,
+		nodeCredentials,
+		type,
+		'internal',
+		undefined,
+		false,
+	);
 	const userCanEditScope =
 		GENERIC_OAUTH2_CREDENTIALS_WITH_EDITABLE_SCOPE.includes(type) ||
-		(n8nLine === 2 && helper.getCredentialsProperties(type).some((p) => p.name === 'scope' && p.type !== 'hidden'));
+		(n8nLine === 2 &&
+			helper.getCredentialsProperties(type).some((p) => p.name === 'scope' && p.type !== 'hidden'));
 	if (decryptedDataOriginal?.scope && type.includes('OAuth2') && !userCanEditScope) {
 		delete decryptedDataOriginal.scope;
 	}
-	const oauthCredentials = await helper.applyDefaultsAndOverwrites(additionalData, decryptedDataOriginal, type, 'internal');
+	const oauthCredentials = await helper.applyDefaultsAndOverwrites(
+		additionalData,
+		decryptedDataOriginal,
+		type,
+		'internal',
+	);
 
 	if (n8nLine === 2) {
 		validateOAuthUrl(oauthCredentials.authUrl);
@@ -188,19 +242,33 @@ export async function simulateOAuth2Connect(options: OAuth2ConnectOptions): Prom
 	// 1.x: { token, cid, createdAt, userId } (userId undefined: N8N_SKIP_AUTH_ON_OAUTH_CALLBACK defaults to true)
 	// 2.x: { token, createdAt }, the rest in the server-side flow state
 	const state = Buffer.from(
-		JSON.stringify(n8nLine === 1 ? { token: stateToken, cid: credentialId, createdAt } : { token: stateToken, createdAt }),
+		JSON.stringify(
+			n8nLine === 1
+				? { token: stateToken, cid: credentialId, createdAt }
+				: { token: stateToken, createdAt },
+		),
 	).toString('base64');
 
-	const clientOptions: ClientOAuth2Options = { ...convertCredentialToOptions(oauthCredentials, redirectUri), state };
+	const clientOptions: ClientOAuth2Options = {
+		...convertCredentialToOptions(oauthCredentials, redirectUri),
+		state,
+	};
 	if (oauthCredentials.authQueryParameters) {
 		clientOptions.query = qs.parse(oauthCredentials.authQueryParameters as string);
 	}
 	const usePkce =
-		oauthCredentials.grantType === 'pkce' || (n8nLine === 2 && oauthCredentials.grantType === 'authorizationCode' && oauthCredentials.usePkce === true);
+		oauthCredentials.grantType === 'pkce' ||
+		(n8nLine === 2 &&
+			oauthCredentials.grantType === 'authorizationCode' &&
+			oauthCredentials.usePkce === true);
 	let codeVerifier: string | undefined;
 	if (usePkce) {
 		const challenge = pkce();
-		clientOptions.query = { ...clientOptions.query, code_challenge: challenge.code_challenge, code_challenge_method: 'S256' };
+		clientOptions.query = {
+			...clientOptions.query,
+			code_challenge: challenge.code_challenge,
+			code_challenge_method: 'S256',
+		};
 		codeVerifier = challenge.code_verifier;
 	}
 
@@ -209,9 +277,18 @@ export async function simulateOAuth2Connect(options: OAuth2ConnectOptions): Prom
 		// encryptAndSaveData(credential, { csrfSecret, codeVerifier? })
 		const toUpdate: ICredentialDataDecryptedObject = { csrfSecret };
 		if (codeVerifier) toUpdate.codeVerifier = codeVerifier;
-		store.write(credentialId, { ...store.data(credentialId), ...toUpdate }, 'oauth2Connect', toUpdate);
+		store.write(
+			credentialId,
+			{ ...store.data(credentialId), ...toUpdate },
+			'oauth2Connect',
+			toUpdate,
+		);
 	} else {
-		flowStates.set(stateToken, { csrfSecret, codeVerifier, stateData: { cid: credentialId, createdAt, origin: 'static-credential' } });
+		flowStates.set(stateToken, {
+			csrfSecret,
+			codeVerifier,
+			stateData: { cid: credentialId, createdAt, origin: 'static-credential' },
+		});
 	}
 
 	const authorizeUrl = new ClientOAuth2(clientOptions).code.getUri();
@@ -249,16 +326,26 @@ export interface OAuth2CallbackResult {
 	stored: ICredentialDataDecryptedObject;
 }
 
-function getWithoutRedirect(url: string): Promise<{ status: number; location?: string; body: string }> {
+function getWithoutRedirect(
+	url: string,
+): Promise<{ status: number; location?: string; body: string }> {
 	return new Promise((resolve, reject) => {
 		const target = new URL(url);
-		const req = (target.protocol === 'https:' ? httpsGet : httpGet)(target, { method: 'GET', headers: { accept: 'text/html' } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () =>
-				resolve({ status: res.statusCode ?? 0, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }),
-			);
-		});
+		const req = (target.protocol === 'https:' ? httpsGet : httpGet)(
+			target,
+			{ method: 'GET', headers: { accept: 'text/html' } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode ?? 0,
+						location: res.headers.location,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+			},
+		);
 		req.on('error', reject);
 		req.end();
 	});
@@ -288,7 +375,10 @@ export async function completeOAuth2Callback(
 	const callback = new URL(callbackUrl);
 	const expected = new URL(session.redirectUri);
 	if (callback.origin !== expected.origin || callback.pathname !== expected.pathname) {
-		throw new OAuth2CallbackError('The provider redirected somewhere other than n8n\'s OAuth2 callback', `got ${callback.origin}${callback.pathname}, expected ${session.redirectUri}`);
+		throw new OAuth2CallbackError(
+			"The provider redirected somewhere other than n8n's OAuth2 callback",
+			`got ${callback.origin}${callback.pathname}, expected ${session.redirectUri}`,
+		);
 	}
 
 	// what express gives the controller
@@ -296,7 +386,10 @@ export async function completeOAuth2Callback(
 	const query = qs.parse(callback.search.replace(/^\?/, '')) as Record<string, string>;
 	const { code, state: encodedState } = query;
 	if (!code || !encodedState) {
-		throw new OAuth2CallbackError('Insufficient parameters for OAuth2 callback.', `Received following query parameters: ${JSON.stringify(query)}`);
+		throw new OAuth2CallbackError(
+			'Insufficient parameters for OAuth2 callback.',
+			`Received following query parameters: ${JSON.stringify(query)}`,
+		);
 	}
 
 	const { store, helper, credentialType: type } = session;
@@ -311,22 +404,45 @@ export async function completeOAuth2Callback(
 		let credentialId: string;
 		let flowState: FlowState | undefined;
 		if (n8nLine === 1) {
-			if (typeof decoded.cid !== 'string' || typeof decoded.token !== 'string') throw new Error('Invalid state format');
+			if (typeof decoded.cid !== 'string' || typeof decoded.token !== 'string')
+				throw new Error('Invalid state format');
 			if (decoded.userId !== undefined) throw new Error('Unauthorized');
 			credentialId = decoded.cid;
 		} else {
-			flowState = typeof decoded.token === 'string' ? session.flowStates.get(decoded.token) : undefined;
+			flowState =
+				typeof decoded.token === 'string' ? session.flowStates.get(decoded.token) : undefined;
 			if (!flowState) throw new Error('The OAuth callback state is invalid!');
-			if (typeof flowState.stateData.cid !== 'string' || typeof decoded.token !== 'string') throw new Error('Invalid state format');
+			if (typeof flowState.stateData.cid !== 'string' || typeof decoded.token !== 'string')
+				throw new Error('Invalid state format');
 			credentialId = flowState.stateData.cid;
 		}
 		const row = store.get(credentialId);
-		if (!row) throw new Error(n8nLine === 1 ? 'OAuth callback failed because of insufficient permissions' : 'Could not find credential');
+		if (!row)
+			throw new Error(
+				n8nLine === 1
+					? 'OAuth callback failed because of insufficient permissions'
+					: 'Could not find credential',
+			);
 
-		const additionalData = createAdditionalData({ credentialsHelper: helper, instanceBaseUrl: session.instanceBaseUrl });
+		const additionalData = createAdditionalData({
+			credentialsHelper: helper,
+			instanceBaseUrl: session.instanceBaseUrl,
+		});
 		const nodeCredentials = { id: credentialId, name: row.name };
-		const decryptedDataOriginal = await helper.getDecrypted(additionalData, nodeCredentials, type, 'internal', undefined, true);
-		const oauthCredentials = await helper.applyDefaultsAndOverwrites(additionalData, decryptedDataOriginal, type, 'internal');
+		const decryptedDataOriginal = await helper.getDecrypted(
+			additionalData,
+			nodeCredentials,
+			type,
+			'internal',
+			undefined,
+			true,
+		);
+		const oauthCredentials = await helper.applyDefaultsAndOverwrites(
+			additionalData,
+			decryptedDataOriginal,
+			type,
+			'internal',
+		);
 
 		if (n8nLine === 1) {
 			const valid =
@@ -336,7 +452,10 @@ export async function completeOAuth2Callback(
 			if (!valid) throw new Error('The OAuth callback state is invalid!');
 		} else {
 			session.flowStates.delete(decoded.token as string);
-			if (Date.now() - flowState!.stateData.createdAt > MAX_CSRF_AGE_MS || !csrf.verify(flowState!.csrfSecret, decoded.token as string)) {
+			if (
+				Date.now() - flowState!.stateData.createdAt > MAX_CSRF_AGE_MS ||
+				!csrf.verify(flowState!.csrfSecret, decoded.token as string)
+			) {
 				throw new Error('The OAuth callback state is invalid!');
 			}
 		}
@@ -348,7 +467,11 @@ export async function completeOAuth2Callback(
 				tokenOptions = { body: { code_verifier: decryptedDataOriginal.codeVerifier } };
 			} else if (oauthCredentials.authentication === 'body') {
 				tokenOptions = {
-					body: { ...(oAuthOptions.body ?? {}), client_id: oAuthOptions.clientId, client_secret: oAuthOptions.clientSecret },
+					body: {
+						...(oAuthOptions.body ?? {}),
+						client_id: oAuthOptions.clientId,
+						client_secret: oAuthOptions.clientSecret,
+					},
 				};
 				delete oAuthOptions.clientSecret;
 			}
@@ -366,21 +489,28 @@ export async function completeOAuth2Callback(
 		}
 
 		const queryParameters = originalUrl.split('?').splice(1, 1).join('');
-		const oauthToken = await new ClientOAuth2(oAuthOptions).code.getToken(`${oAuthOptions.redirectUri}?${queryParameters}`, tokenOptions);
+		const oauthToken = await new ClientOAuth2(oAuthOptions).code.getToken(
+			`${oAuthOptions.redirectUri}?${queryParameters}`,
+			tokenOptions,
+		);
 		const tokenResponse = oauthToken.data as IDataObject;
 		if (Object.keys(query).length > 2) {
 			const { state: _state, code: _code, ...rest } = query;
 			tokenResponse.callbackQueryString = rest;
 		}
 		const previous = decryptedDataOriginal.oauthTokenData;
-		const oauthTokenData: IDataObject = { ...(typeof previous === 'object' ? (previous as IDataObject) : {}), ...tokenResponse };
+		const oauthTokenData: IDataObject = {
+			...(typeof previous === 'object' ? (previous as IDataObject) : {}),
+			...tokenResponse,
+		};
 
 		const updated: ICredentialDataDecryptedObject = { ...store.data(credentialId), oauthTokenData };
 		if (n8nLine === 1) {
 			delete updated.csrfSecret;
 		} else {
 			const expiresIn = Number(tokenResponse.expires_in);
-			if (Number.isFinite(expiresIn) && expiresIn > 0) oauthTokenData.n8n_expires_at = String(Date.now() + expiresIn * 1000);
+			if (Number.isFinite(expiresIn) && expiresIn > 0)
+				oauthTokenData.n8n_expires_at = String(Date.now() + expiresIn * 1000);
 			const identifier = accountIdentifier(oauthTokenData);
 			if (identifier) updated.accountIdentifier = identifier;
 		}
@@ -388,7 +518,11 @@ export async function completeOAuth2Callback(
 		return { callbackUrl, oauthTokenData, stored: store.data(credentialId) };
 	} catch (e) {
 		const error = e as Error & { body?: unknown };
-		throw new OAuth2CallbackError(error.message, error.body !== undefined ? JSON.stringify(error.body) : undefined, error);
+		throw new OAuth2CallbackError(
+			error.message,
+			error.body !== undefined ? JSON.stringify(error.body) : undefined,
+			error,
+		);
 	}
 }
 
@@ -411,6 +545,12 @@ function accountIdentifier(tokenData: IDataObject): string | undefined {
 		}
 	}
 	const authedUser = tokenData.authed_user as IDataObject | undefined;
-	if (authedUser && typeof authedUser === 'object' && typeof authedUser.id === 'string' && authedUser.id) return authedUser.id;
+	if (
+		authedUser &&
+		typeof authedUser === 'object' &&
+		typeof authedUser.id === 'string' &&
+		authedUser.id
+	)
+		return authedUser.id;
 	return undefined;
 }

@@ -13,7 +13,16 @@ beforeAll(async () => {
 	server = await startTestServer((req) => {
 		if (req.path === '/v2/oauth/token/' && req.method === 'POST') {
 			if (req.form?.grant_type === 'refresh_token' && req.form.refresh_token === R1) {
-				return { body: { access_token: A2, refresh_token: R2, token_type: 'Bearer', expires_in: 7200, open_id: 'open-1', scope: 'user.info.basic' } };
+				return {
+					body: {
+						access_token: A2,
+						refresh_token: R2,
+						token_type: 'Bearer',
+						expires_in: 7200,
+						open_id: 'open-1',
+						scope: 'user.info.basic',
+					},
+				};
 			}
 			return { status: 400, body: { error: 'invalid_grant' } };
 		}
@@ -39,7 +48,11 @@ const callApi = (store: CredentialStore) =>
 		credentials: store,
 		node: {
 			type: ECHO_TYPE,
-			parameters: { operation: 'callApi', credentialType: 'harnessOAuth2Api', url: `${server.url}/api/me` },
+			parameters: {
+				operation: 'callApi',
+				credentialType: 'harnessOAuth2Api',
+				url: `${server.url}/api/me`,
+			},
 			credentials: { harnessOAuth2Api: { id: 'cred-oauth', name: 'My OAuth2' } },
 		},
 	});
@@ -47,7 +60,9 @@ const callApi = (store: CredentialStore) =>
 describe("n8n-core's OAuth2 refresh (httpRequestWithAuthentication on a credential extending oAuth2Api)", () => {
 	it('refreshes after a 401 with the exact token request, retries, and stores the rotated refresh token', async () => {
 		server.requests.length = 0;
-		const store = new CredentialStore({ 'cred-oauth': { type: 'harnessOAuth2Api', data: credentialData() } });
+		const store = new CredentialStore({
+			'cred-oauth': { type: 'harnessOAuth2Api', data: credentialData() },
+		});
 		const result = await callApi(store);
 
 		expect(result.error).toBeUndefined();
@@ -63,10 +78,16 @@ describe("n8n-core's OAuth2 refresh (httpRequestWithAuthentication on a credenti
 		expect(refresh.headers['content-type']).toContain('application/x-www-form-urlencoded');
 		// authentication 'body': client id/secret in the form body, no Basic header, no client_key in the body
 		expect(refresh.headers.authorization).toBeUndefined();
-		expect(refresh.text).toBe(`refresh_token=${R1}&grant_type=refresh_token&client_id=ck_test&client_secret=${SECRET}`);
+		expect(refresh.text).toBe(
+			`refresh_token=${R1}&grant_type=refresh_token&client_id=ck_test&client_secret=${SECRET}`,
+		);
 
 		const stored = store.data('cred-oauth');
-		expect(stored.oauthTokenData).toMatchObject({ access_token: A2, refresh_token: R2, open_id: 'open-1' });
+		expect(stored.oauthTokenData).toMatchObject({
+			access_token: A2,
+			refresh_token: R2,
+			open_id: 'open-1',
+		});
 		if (n8nLine === 2) expect(stored.oauthTokenData).toHaveProperty('n8n_expires_at');
 		expect(store.updates.map((u) => u.method)).toEqual(['updateCredentialsOauthTokenData']);
 		// the rest of the credential is untouched
@@ -74,23 +95,32 @@ describe("n8n-core's OAuth2 refresh (httpRequestWithAuthentication on a credenti
 		expect(stored.baseUrl).toBe(server.url);
 
 		// n8n logged the refresh, and no secret or token anywhere in its logs
-		expect(result.logText).toMatch(/OAuth2 token for "harnessOAuth2Api" used by node "Node Under Test" (expired|has been renewed)/);
+		expect(result.logText).toMatch(
+			/OAuth2 token for "harnessOAuth2Api" used by node "Node Under Test" (expired|has been renewed)/,
+		);
 		for (const secret of [SECRET, A1, A2, R1, R2]) expect(result.logText).not.toContain(secret);
 	});
 
 	it('uses the persisted token on the next execution without refreshing', async () => {
-		const store = new CredentialStore({ 'cred-oauth': { type: 'harnessOAuth2Api', data: credentialData() } });
+		const store = new CredentialStore({
+			'cred-oauth': { type: 'harnessOAuth2Api', data: credentialData() },
+		});
 		await callApi(store);
 		server.requests.length = 0;
 
 		const second = await callApi(store);
 		expect(second.error).toBeUndefined();
-		expect(server.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization ?? ''}`)).toEqual([`GET /api/me Bearer ${A2}`]);
+		expect(
+			server.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization ?? ''}`),
+		).toEqual([`GET /api/me Bearer ${A2}`]);
 	});
 
 	it('surfaces a failed refresh as the node error', async () => {
 		server.requests.length = 0;
-		const data = { ...credentialData(), oauthTokenData: { access_token: A1, refresh_token: 'revoked', token_type: 'Bearer' } };
+		const data = {
+			...credentialData(),
+			oauthTokenData: { access_token: A1, refresh_token: 'revoked', token_type: 'Bearer' },
+		};
 		const store = new CredentialStore({ 'cred-oauth': { type: 'harnessOAuth2Api', data } });
 		const result = await callApi(store);
 		expect(result.status).toBe('error');

@@ -26,12 +26,21 @@ import {
 
 import { acquireBinaryMode, binaryDataService, binaryModeSupport, type BinaryMode } from './binary';
 import { CredentialTypeRegistry } from './credential-types';
-import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
+import {
+	CredentialStore,
+	HarnessCredentialsHelper,
+	type CredentialFixtures,
+} from './credentials-helper';
 import { deduplicationStore } from './deduplication';
 import type { CapturedLog } from './logger';
 import { logger, n8nLine, onShutdown } from './n8n';
 import { loadPackage, NodeTypeRegistry, type AnyNodeType } from './node-types';
-import { harnessNodeTypes, MAKE_BINARY_NODE_TYPE, SET_ITEMS_NODE_TYPE, START_NODE_TYPE } from './test-nodes';
+import {
+	harnessNodeTypes,
+	MAKE_BINARY_NODE_TYPE,
+	SET_ITEMS_NODE_TYPE,
+	START_NODE_TYPE,
+} from './test-nodes';
 
 export interface HarnessNode {
 	name: string;
@@ -141,7 +150,12 @@ export interface RunResult {
 	/** Items of `nodeName`'s main output (default output 0 of the last run); throws if the node did not run. */
 	items(nodeName: string, outputIndex?: number): OutputItem[];
 	/** The bytes of a binary property in a node's output (from the store or the inline base64). */
-	readBinary(nodeName: string, itemIndex?: number, property?: string, outputIndex?: number): Promise<Buffer>;
+	readBinary(
+		nodeName: string,
+		itemIndex?: number,
+		property?: string,
+		outputIndex?: number,
+	): Promise<Buffer>;
 }
 
 let executionCounter = 0;
@@ -161,7 +175,10 @@ async function bootstrap(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
 		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		SSHClientsManager: new (...args: any[]) => { cleanupTimer?: NodeJS.Timeout; onShutdown(): void };
+		SSHClientsManager: new (...args: any[]) => {
+			cleanupTimer?: NodeJS.Timeout;
+			onShutdown(): void;
+		};
 	};
 	const manager = Container.get(SSHClientsManager);
 	const added = process.listeners('exit').filter((l) => !before.has(l));
@@ -177,8 +194,13 @@ async function bootstrap(): Promise<void> {
 function withDefaults(node: HarnessNode, index: number, registry: NodeTypeRegistry): INode {
 	let typeVersion = node.typeVersion;
 	if (typeVersion === undefined && registry.has(node.type)) {
-		const description = registry.getByName(node.type).description as { version?: number | number[]; defaultVersion?: number };
-		const latest = Array.isArray(description.version) ? Math.max(...description.version) : description.version;
+		const description = registry.getByName(node.type).description as {
+			version?: number | number[];
+			defaultVersion?: number;
+		};
+		const latest = Array.isArray(description.version)
+			? Math.max(...description.version)
+			: description.version;
 		typeVersion = description.defaultVersion ?? latest ?? 1;
 	}
 	return {
@@ -207,7 +229,12 @@ function toOutputItem(item: INodeExecutionData): OutputItem {
 
 function toHarnessError(error: unknown): HarnessError | undefined {
 	if (!error) return undefined;
-	const e = error as Error & Record<string, unknown> & { node?: INode; description?: string | null; httpCode?: string | null };
+	const e = error as Error &
+		Record<string, unknown> & {
+			node?: INode;
+			description?: string | null;
+			httpCode?: string | null;
+		};
 	return {
 		message: e.message,
 		description: e.description,
@@ -220,7 +247,9 @@ function toHarnessError(error: unknown): HarnessError | undefined {
 export function connectionsOf(...chain: string[]): IConnections {
 	const connections: IConnections = {};
 	for (let i = 0; i < chain.length - 1; i++) {
-		connections[chain[i]] = { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] } as IConnections[string];
+		connections[chain[i]] = {
+			main: [[{ node: chain[i + 1], type: 'main', index: 0 }]],
+		} as IConnections[string];
 	}
 	return connections;
 }
@@ -237,9 +266,12 @@ export async function createRegistries(options: RegistryOptions = {}) {
 	const credentialTypes = new CredentialTypeRegistry();
 	for (const [name, type] of Object.entries(harnessNodeTypes())) nodeTypes.add(name, type);
 	if (options.loadPackage !== false) {
-		const pkg = await loadPackage(typeof options.loadPackage === 'string' ? options.loadPackage : undefined);
+		const pkg = await loadPackage(
+			typeof options.loadPackage === 'string' ? options.loadPackage : undefined,
+		);
 		for (const [name, type] of Object.entries(pkg.nodes)) nodeTypes.add(name, type);
-		for (const { type, supportedNodes } of Object.values(pkg.credentials)) credentialTypes.add(type, 'package', supportedNodes);
+		for (const { type, supportedNodes } of Object.values(pkg.credentials))
+			credentialTypes.add(type, 'package', supportedNodes);
 	}
 	for (const [name, type] of Object.entries(options.nodeTypes ?? {})) nodeTypes.add(name, type);
 	for (const type of options.credentialTypes ?? []) credentialTypes.add(type, 'test');
@@ -284,7 +316,10 @@ export function createAdditionalData(args: {
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWorkflowOptions = {}): Promise<RunResult> {
+export async function runWorkflow(
+	workflowInput: HarnessWorkflow,
+	options: RunWorkflowOptions = {},
+): Promise<RunResult> {
 	await bootstrapN8nCore();
 
 	const { nodeTypes, credentialTypes } = await createRegistries(options);
@@ -295,7 +330,9 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 	const nodes = workflowInput.nodes.map((node, index) => withDefaults(node, index, nodeTypes));
 	for (const node of nodes) {
 		if (!nodeTypes.has(node.type)) {
-			throw new Error(`Unknown node type "${node.type}" (node "${node.name}"). Known: ${nodeTypes.names().join(', ')}`);
+			throw new Error(
+				`Unknown node type "${node.type}" (node "${node.name}"). Known: ${nodeTypes.names().join(', ')}`,
+			);
 		}
 	}
 
@@ -340,7 +377,12 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 		executionOrder.push(nodeName);
 	});
 
-	const additionalData = createAdditionalData({ credentialsHelper, hooks, executionId, instanceBaseUrl: options.instanceBaseUrl });
+	const additionalData = createAdditionalData({
+		credentialsHelper,
+		hooks,
+		executionId,
+		instanceBaseUrl: options.instanceBaseUrl,
+	});
 
 	const logMark = logger.lines.length;
 	let run: IRun;
@@ -351,7 +393,13 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 		const running: Cancelable =
 			n8nLine === 1
 				? workflowExecute.run(workflow, startNode, undefined, pinData)
-				: (workflowExecute.run as unknown as (o: { workflow: Workflow; startNode: INode; pinData?: IPinData }) => Cancelable)({
+				: (
+						workflowExecute.run as unknown as (o: {
+							workflow: Workflow;
+							startNode: INode;
+							pinData?: IPinData;
+						}) => Cancelable
+					)({
 						workflow,
 						startNode,
 						pinData,
@@ -403,13 +451,19 @@ export async function runWorkflow(workflowInput: HarnessWorkflow, options: RunWo
 		executionId,
 		items(nodeName: string, outputIndex = 0) {
 			const node = resultNodes[nodeName];
-			if (!node) throw new Error(`Node "${nodeName}" did not run. Ran: ${Object.keys(resultNodes).join(', ')}`);
+			if (!node)
+				throw new Error(
+					`Node "${nodeName}" did not run. Ran: ${Object.keys(resultNodes).join(', ')}`,
+				);
 			return node.outputs[outputIndex] ?? [];
 		},
 		async readBinary(nodeName: string, itemIndex = 0, property = 'data', outputIndex = 0) {
 			const item = rawOutputs[nodeName]?.[outputIndex]?.[itemIndex];
 			const binary = item?.binary?.[property];
-			if (!binary) throw new Error(`No binary "${property}" on item ${itemIndex} of ${nodeName} (output ${outputIndex})`);
+			if (!binary)
+				throw new Error(
+					`No binary "${property}" on item ${itemIndex} of ${nodeName} (output ${outputIndex})`,
+				);
 			if (binary.id) return await binaryDataService().getAsBuffer(binary);
 			return Buffer.from(binary.data, 'base64');
 		},
@@ -437,15 +491,25 @@ export interface RunNodeOptions extends RunWorkflowOptions {
  * Runs a single node with the given input: Start → [Set Items] → [Make Binary] → node.
  * `result.output` is the node's first main output.
  */
-export async function runNode(options: RunNodeOptions): Promise<RunResult & { output: OutputItem[]; nodeName: string }> {
+export async function runNode(
+	options: RunNodeOptions,
+): Promise<RunResult & { output: OutputItem[]; nodeName: string }> {
 	const nodeName = options.node.name ?? 'Node Under Test';
 	const nodes: HarnessNode[] = [{ name: 'Start', type: START_NODE_TYPE }];
 	if (options.inputItems) {
-		nodes.push({ name: 'Input', type: SET_ITEMS_NODE_TYPE, parameters: { items: JSON.stringify(options.inputItems) } });
+		nodes.push({
+			name: 'Input',
+			type: SET_ITEMS_NODE_TYPE,
+			parameters: { items: JSON.stringify(options.inputItems) },
+		});
 	}
 	if (options.binary) {
 		const { source, ...rest } = options.binary;
-		nodes.push({ name: 'Binary', type: MAKE_BINARY_NODE_TYPE, parameters: { source, ...(rest as INodeParameters) } });
+		nodes.push({
+			name: 'Binary',
+			type: MAKE_BINARY_NODE_TYPE,
+			parameters: { source, ...(rest as INodeParameters) },
+		});
 	}
 	nodes.push({ ...options.node, name: nodeName });
 	const result = await runWorkflow(

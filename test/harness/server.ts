@@ -31,7 +31,10 @@ export interface Reply {
 	body?: unknown;
 }
 
-export type Handler = (req: RecordedRequest, res: ServerResponse) => Reply | void | Promise<Reply | void>;
+export type Handler = (
+	req: RecordedRequest,
+	res: ServerResponse,
+) => Reply | void | Promise<Reply | void>;
 
 export interface TestServer {
 	url: string;
@@ -80,9 +83,15 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
 					const { status = 200, headers = {}, body: replyBody } = reply ?? {};
 					const isBuffer = Buffer.isBuffer(replyBody);
 					const payload =
-						replyBody === undefined ? '' : isBuffer || typeof replyBody === 'string' ? replyBody : JSON.stringify(replyBody);
+						replyBody === undefined
+							? ''
+							: isBuffer || typeof replyBody === 'string'
+								? replyBody
+								: JSON.stringify(replyBody);
 					const contentType =
-						replyBody !== undefined && !isBuffer && typeof replyBody !== 'string' ? { 'content-type': 'application/json' } : {};
+						replyBody !== undefined && !isBuffer && typeof replyBody !== 'string'
+							? { 'content-type': 'application/json' }
+							: {};
 					res.writeHead(status, { ...contentType, ...headers });
 					res.end(payload);
 				} catch (error) {
@@ -106,7 +115,8 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
 	return {
 		url: `http://127.0.0.1:${port}`,
 		requests,
-		requestsTo: (path, method) => requests.filter((r) => r.path === path && (!method || r.method === method)),
+		requestsTo: (path, method) =>
+			requests.filter((r) => r.path === path && (!method || r.method === method)),
 		close,
 	};
 }

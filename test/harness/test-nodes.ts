@@ -61,7 +61,8 @@ export class HarnessSetItems implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const list = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
-		if (!Array.isArray(list)) throw new NodeOperationError(this.getNode(), 'Items must be a JSON array');
+		if (!Array.isArray(list))
+			throw new NodeOperationError(this.getNode(), 'Items must be a JSON array');
 		return [list.map((json) => ({ json: json as IDataObject, pairedItem: { item: 0 } }))];
 	}
 }
@@ -84,7 +85,11 @@ export interface TempFile {
  * new file in the harness's temporary folder, 1 MiB at a time, and returns its path, size and hash.
  * Removed with the folder at shutdown.
  */
-export async function writeTempFile(size: number, name = `file-${Date.now()}-${Math.random().toString(36).slice(2)}.bin`, head?: Buffer): Promise<TempFile> {
+export async function writeTempFile(
+	size: number,
+	name = `file-${Date.now()}-${Math.random().toString(36).slice(2)}.bin`,
+	head?: Buffer,
+): Promise<TempFile> {
 	const path = join(harnessUserFolder, name);
 	const hash = createHash('sha256');
 	const out = createWriteStream(path);
@@ -124,10 +129,34 @@ export class HarnessMakeBinary implements INodeType {
 				],
 				default: 'file',
 			},
-			{ displayName: 'File Path', name: 'filePath', type: 'string', default: '', displayOptions: { show: { source: ['file'] } } },
-			{ displayName: 'Base64', name: 'base64', type: 'string', default: '', displayOptions: { show: { source: ['base64'] } } },
-			{ displayName: 'Text', name: 'text', type: 'string', default: '', displayOptions: { show: { source: ['text'] } } },
-			{ displayName: 'Size (Bytes)', name: 'sizeBytes', type: 'number', default: 1024, displayOptions: { show: { source: ['pattern'] } } },
+			{
+				displayName: 'File Path',
+				name: 'filePath',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { source: ['file'] } },
+			},
+			{
+				displayName: 'Base64',
+				name: 'base64',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { source: ['base64'] } },
+			},
+			{
+				displayName: 'Text',
+				name: 'text',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { source: ['text'] } },
+			},
+			{
+				displayName: 'Size (Bytes)',
+				name: 'sizeBytes',
+				type: 'number',
+				default: 1024,
+				displayOptions: { show: { source: ['pattern'] } },
+			},
 			{ displayName: 'Property Name', name: 'propertyName', type: 'string', default: 'data' },
 			{ displayName: 'File Name', name: 'fileName', type: 'string', default: '' },
 			{ displayName: 'MIME Type', name: 'mimeType', type: 'string', default: '' },
@@ -146,7 +175,11 @@ export class HarnessMakeBinary implements INodeType {
 			if (source === 'file') {
 				const filePath = this.getNodeParameter('filePath', i) as string;
 				// A stream: in filesystem mode n8n pipes it to its store without holding the file in memory.
-				binary = await this.helpers.prepareBinaryData(createReadStream(filePath), fileName ?? basename(filePath), mimeType);
+				binary = await this.helpers.prepareBinaryData(
+					createReadStream(filePath),
+					fileName ?? basename(filePath),
+					mimeType,
+				);
 			} else {
 				const buffer =
 					source === 'base64'

@@ -45,9 +45,20 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { CredentialStore, HarnessCredentialsHelper, type CredentialFixtures } from './credentials-helper';
+import {
+	CredentialStore,
+	HarnessCredentialsHelper,
+	type CredentialFixtures,
+} from './credentials-helper';
 import { n8nLine, onShutdown } from './n8n';
-import { bootstrapN8nCore, connectionsOf, createAdditionalData, createRegistries, type HarnessNode, type RegistryOptions } from './run';
+import {
+	bootstrapN8nCore,
+	connectionsOf,
+	createAdditionalData,
+	createRegistries,
+	type HarnessNode,
+	type RegistryOptions,
+} from './run';
 
 export interface TriggerHarnessOptions extends RegistryOptions {
 	/** The trigger node (name default "Trigger"); a webhook trigger gets a random `webhookId` unless given one. */
@@ -133,12 +144,22 @@ class TriggerWorkflow {
 		this.storedStaticData = clone(staticData ?? {});
 	}
 
-	static async create(options: TriggerHarnessOptions, baseUrl: () => string): Promise<TriggerWorkflow> {
+	static async create(
+		options: TriggerHarnessOptions,
+		baseUrl: () => string,
+	): Promise<TriggerWorkflow> {
 		const { nodeTypes, credentialTypes } = await createRegistries(options);
 		const store = CredentialStore.from(options.credentials);
 		const trigger = { name: 'Trigger', ...options.node } as HarnessNode;
 		const nodes = [trigger, ...(options.downstream ?? [])].map(
-			(node, index) => ({ parameters: {}, position: [index * 200, 0], id: `node-${index}`, typeVersion: 1, ...node }) as INode,
+			(node, index) =>
+				({
+					parameters: {},
+					position: [index * 200, 0],
+					id: `node-${index}`,
+					typeVersion: 1,
+					...node,
+				}) as INode,
 		);
 		return new TriggerWorkflow(
 			'harnessTriggerWorkflow',
@@ -184,8 +205,16 @@ class TriggerWorkflow {
 		}
 	}
 
-	additionalData(executionId?: string, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
-		return createAdditionalData({ credentialsHelper: this.credentialsHelper, executionId, hooks, instanceBaseUrl: this.baseUrl() });
+	additionalData(
+		executionId?: string,
+		hooks?: ExecutionLifecycleHooks,
+	): IWorkflowExecuteAdditionalData {
+		return createAdditionalData({
+			credentialsHelper: this.credentialsHelper,
+			executionId,
+			hooks,
+			instanceBaseUrl: this.baseUrl(),
+		});
 	}
 
 	webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData): IWebhookData {
@@ -206,15 +235,30 @@ class TriggerWorkflow {
 	 * row object for webhooks, as in n8n) runs from the trigger node; static data the run changes is saved at
 	 * its end (hookFunctionsSave).
 	 */
-	run(staticData: IDataObject, data: INodeExecutionData[][], mode: 'webhook' | 'trigger'): TriggeredRun {
+	run(
+		staticData: IDataObject,
+		data: INodeExecutionData[][],
+		mode: 'webhook' | 'trigger',
+	): TriggeredRun {
 		const workflow = this.load(staticData);
 		const executionId = `trigger-${++this.executions}`;
-		const workflowData = { id: workflow.id, name: workflow.name, nodes: this.nodes, connections: workflow.connectionsBySourceNode } as unknown as IWorkflowBase;
+		const workflowData = {
+			id: workflow.id,
+			name: workflow.name,
+			nodes: this.nodes,
+			connections: workflow.connectionsBySourceNode,
+		} as unknown as IWorkflowBase;
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 		const runExecutionData = createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node: this.nodeIn(workflow), data: { main: data }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [{ node: this.nodeIn(workflow), data: { main: data }, source: null }],
+			},
 		});
-		const execute = new WorkflowExecute(this.additionalData(executionId, hooks), mode, runExecutionData);
+		const execute = new WorkflowExecute(
+			this.additionalData(executionId, hooks),
+			mode,
+			runExecutionData,
+		);
 		const done = Promise.resolve(execute.processRunExecutionData(workflow)).then((run) => {
 			this.saveStaticData(workflow);
 			return run;
@@ -240,7 +284,9 @@ type WebhookRequest = IncomingMessage & {
 function parseContentType(req: WebhookRequest): void {
 	const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
 	if (!type) return;
-	const charset = parameters.map((p) => p.trim().split('=')).find(([key]) => key.toLowerCase() === 'charset')?.[1];
+	const charset = parameters
+		.map((p) => p.trim().split('='))
+		.find(([key]) => key.toLowerCase() === 'charset')?.[1];
 	req.contentType = type.trim().toLowerCase();
 	req.encoding = (charset?.replace(/"/g, '').toLowerCase() ?? 'utf-8') as BufferEncoding;
 }
@@ -310,21 +356,38 @@ function recordResponse(res: ServerResponse): { status: () => number; body: () =
  * while 2.x first starts it (WorkflowRunner builds a Workflow from the same static data object, which
  * resets its "changed" flag) and answers after: changes made in webhook() are then lost, as in n8n 2.x.
  */
-async function handleWebhookRequest(trigger: TriggerWorkflow, req: WebhookRequest, res: ServerResponse): Promise<WebhookDelivery> {
+async function handleWebhookRequest(
+	trigger: TriggerWorkflow,
+	req: WebhookRequest,
+	res: ServerResponse,
+): Promise<WebhookDelivery> {
 	const written = recordResponse(res);
 	await prepareRequest(req);
 	const rowStaticData = clone(trigger.storedStaticData);
 	const workflow = trigger.load(rowStaticData);
 	const additionalData = trigger.additionalData();
 	Object.assign(additionalData, { httpRequest: req, httpResponse: res });
-	const context = new WebhookContext(workflow, trigger.nodeIn(workflow), additionalData, 'webhook', trigger.webhookData(workflow, additionalData), [], null);
+	const context = new WebhookContext(
+		workflow,
+		trigger.nodeIn(workflow),
+		additionalData,
+		'webhook',
+		trigger.webhookData(workflow, additionalData),
+		[],
+		null,
+	);
 
 	let result: IWebhookResponseData;
 	try {
-		result = await (trigger.nodeType.webhook as (this: WebhookContext) => Promise<IWebhookResponseData>).call(context);
+		result = await (
+			trigger.nodeType.webhook as (this: WebhookContext) => Promise<IWebhookResponseData>
+		).call(context);
 	} catch (error) {
 		// n8n answers 500 and records a failed execution; TikTok would redeliver
-		const body = sendJson(res, 500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
+		const body = sendJson(res, 500, {
+			code: 0,
+			message: 'Workflow Webhook Error: Workflow could not be started!',
+		});
 		return { status: 500, body, error: error as Error };
 	}
 
@@ -336,17 +399,33 @@ async function handleWebhookRequest(trigger: TriggerWorkflow, req: WebhookReques
 	};
 	if (result.noWebhookResponse === true) answer(() => {});
 	if (result.workflowData === undefined) {
-		if (!answered) answer(() => sendJson(res, 200, result.webhookResponse ?? { message: 'Webhook call received' }));
+		if (!answered)
+			answer(() =>
+				sendJson(res, 200, result.webhookResponse ?? { message: 'Webhook call received' }),
+			);
 		return { status: written.status(), body: written.body(), result };
 	}
-	const onReceived = () => sendStaticResponse(res, 200, onReceivedResponse(trigger.nodeType.description.webhooks?.[0]?.responseData, result));
+	const onReceived = () =>
+		sendStaticResponse(
+			res,
+			200,
+			onReceivedResponse(trigger.nodeType.description.webhooks?.[0]?.responseData, result),
+		);
 	if (!answered && n8nLine === 1) answer(onReceived);
 	const run = trigger.run(rowStaticData, result.workflowData, 'webhook');
 	if (!answered) answer(onReceived);
-	return { status: written.status(), body: written.body(), result, items: run.items.map((item) => item.json), run };
+	return {
+		status: written.status(),
+		body: written.body(),
+		result,
+		items: run.items.map((item) => item.json),
+		run,
+	};
 }
 
-export async function startWebhookTrigger(options: TriggerHarnessOptions): Promise<WebhookTriggerHarness> {
+export async function startWebhookTrigger(
+	options: TriggerHarnessOptions,
+): Promise<WebhookTriggerHarness> {
 	await bootstrapN8nCore();
 	let url = '';
 	const trigger = await TriggerWorkflow.create(
@@ -417,7 +496,14 @@ async function runHookMethods(
 		if (method === 'create' && results.checkExists === true) break;
 		const fn = trigger.nodeType.webhookMethods?.default?.[method];
 		if (!fn) continue;
-		const context = new HookContext(workflow, trigger.nodeIn(workflow), additionalData, 'trigger', 'activate', webhookData);
+		const context = new HookContext(
+			workflow,
+			trigger.nodeIn(workflow),
+			additionalData,
+			'trigger',
+			'activate',
+			webhookData,
+		);
 		results[method] = await fn.call(context);
 	}
 	trigger.saveStaticData(workflow);
@@ -427,7 +513,9 @@ async function runHookMethods(
 // ---------------------------------------------------------------------------------------------------------
 // Polling triggers
 
-export async function activatePollingTrigger(options: TriggerHarnessOptions): Promise<PollingTriggerHarness> {
+export async function activatePollingTrigger(
+	options: TriggerHarnessOptions,
+): Promise<PollingTriggerHarness> {
 	await bootstrapN8nCore();
 	const trigger = await TriggerWorkflow.create(options, () => 'http://localhost:5678');
 	let workflow = trigger.load();
@@ -451,7 +539,9 @@ export async function activatePollingTrigger(options: TriggerHarnessOptions): Pr
 			},
 		);
 		try {
-			const response = await (trigger.nodeType.poll as (this: PollContext) => Promise<INodeExecutionData[][] | null>).call(context);
+			const response = await (
+				trigger.nodeType.poll as (this: PollContext) => Promise<INodeExecutionData[][] | null>
+			).call(context);
 			if (response !== null) context.__emit(response);
 		} catch (error) {
 			if (testingTrigger) throw error;

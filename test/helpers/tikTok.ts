@@ -27,7 +27,10 @@ export function useEmulator(options?: EmulatorOptions): { readonly emu: TikTokEm
 }
 
 /** A connected TikTok OAuth2 API credential, as n8n stores it after the Connect flow. */
-export function oAuth2Credential(emu: TikTokEmulator, tokens: TokenResponse = emu.issueTokens()): CredentialFixture {
+export function oAuth2Credential(
+	emu: TikTokEmulator,
+	tokens: TokenResponse = emu.issueTokens(),
+): CredentialFixture {
 	return {
 		type: 'tikTokOAuth2Api',
 		name: 'TikTok account',
@@ -44,7 +47,12 @@ export function oAuth2Credential(emu: TikTokEmulator, tokens: TokenResponse = em
 /** A TikTok Refresh Token API credential holding a refresh token (or an authorization code). */
 export function refreshTokenCredential(
 	emu: TikTokEmulator,
-	grant: { refreshToken?: string; authorizationCode?: string; redirectUri?: string; accessToken?: string },
+	grant: {
+		refreshToken?: string;
+		authorizationCode?: string;
+		redirectUri?: string;
+		accessToken?: string;
+	},
 ): CredentialFixture {
 	return {
 		type: 'tikTokRefreshTokenApi',
@@ -90,7 +98,8 @@ export async function authorizationCodeFrom(
 	const response = await fetch(url, { redirect: 'manual' });
 	const location = response.headers.get('location');
 	const code = location ? new URL(location).searchParams.get('code') : null;
-	if (!code) throw new Error(`The emulator's authorize page answered ${response.status} without a code`);
+	if (!code)
+		throw new Error(`The emulator's authorize page answered ${response.status} without a code`);
 	return code;
 }
 
@@ -103,7 +112,11 @@ export interface VisibleRun {
 
 /** Everything a user could see or that n8n logged: outputs, error, logs. */
 export function visibleText(run: VisibleRun): string {
-	return [JSON.stringify(run.output), run.error ? `${run.error.message} ${run.error.description}` : '', run.logText].join('\n');
+	return [
+		JSON.stringify(run.output),
+		run.error ? `${run.error.message} ${run.error.description}` : '',
+		run.logText,
+	].join('\n');
 }
 
 /** Nothing the node output, threw or logged contains any of `secrets`. */

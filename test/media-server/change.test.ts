@@ -28,11 +28,19 @@ test('size change after N requests: Content-Length, Content-Range totals and the
 });
 
 test('size change only (no ETag, no Last-Modified sent at all)', async () => {
-	server.set('/v.mp4', { size: 1000, etag: false, lastModified: false, change: { afterRequests: 1, size: 999 } });
+	server.set('/v.mp4', {
+		size: 1000,
+		etag: false,
+		lastModified: false,
+		change: { afterRequests: 1, size: 999 },
+	});
 	const first = await head();
 	const second = await head();
 	expect([first.headers.etag, first.headers['last-modified']]).toEqual([undefined, undefined]);
-	expect([first.headers['content-length'], second.headers['content-length']]).toEqual(['1000', '999']);
+	expect([first.headers['content-length'], second.headers['content-length']]).toEqual([
+		'1000',
+		'999',
+	]);
 });
 
 test('ETag change only: same bytes and size, new tag', async () => {
@@ -44,10 +52,17 @@ test('ETag change only: same bytes and size, new tag', async () => {
 });
 
 test('Last-Modified change only', async () => {
-	server.set('/v.mp4', { size: 1000, etag: false, change: { afterRequests: 1, lastModified: 'Wed, 02 Dec 2026 10:00:00 GMT' } });
+	server.set('/v.mp4', {
+		size: 1000,
+		etag: false,
+		change: { afterRequests: 1, lastModified: 'Wed, 02 Dec 2026 10:00:00 GMT' },
+	});
 	const first = await head();
 	const second = await head();
-	expect([first.headers['last-modified'], second.headers['last-modified']]).toEqual(['Tue, 01 Dec 2026 00:00:00 GMT', 'Wed, 02 Dec 2026 10:00:00 GMT']);
+	expect([first.headers['last-modified'], second.headers['last-modified']]).toEqual([
+		'Tue, 01 Dec 2026 00:00:00 GMT',
+		'Wed, 02 Dec 2026 10:00:00 GMT',
+	]);
 	expect(second.headers['content-length']).toBe('1000');
 });
 
@@ -63,7 +78,9 @@ test('bytes change, same size (new seed): different bytes, new default ETag', as
 test('a ranged re-fetch with If-Range after the change gets the whole new file (200)', async () => {
 	server.set('/v.mp4', { size: 5000, change: { afterRequests: 1, size: 6000 } });
 	const first = await get(server.url('/v.mp4'), { headers: { Range: 'bytes=0-99' } });
-	const again = await get(server.url('/v.mp4'), { headers: { Range: 'bytes=100-199', 'If-Range': first.headers.etag as string } });
+	const again = await get(server.url('/v.mp4'), {
+		headers: { Range: 'bytes=100-199', 'If-Range': first.headers.etag as string },
+	});
 	expect([again.status, again.body.length]).toEqual([200, 6000]);
 });
 

@@ -30,7 +30,8 @@ export function parseArgs(argv: string[]): MediaServerOptions & { tlsCertOut?: s
 		switch (flag) {
 			case '--port': {
 				const port = Number(value());
-				if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port needs a port number');
+				if (!Number.isInteger(port) || port < 0 || port > 65535)
+					throw new Error('--port needs a port number');
 				options.port = port;
 				break;
 			}
@@ -41,11 +42,16 @@ export function parseArgs(argv: string[]): MediaServerOptions & { tlsCertOut?: s
 				const text = value();
 				const eq = text.indexOf('=');
 				const path = eq < 0 ? text : text.slice(0, eq);
-				files[path] = fileFromJson(eq < 0 ? {} : (JSON.parse(text.slice(eq + 1)) as Record<string, unknown>));
+				files[path] = fileFromJson(
+					eq < 0 ? {} : (JSON.parse(text.slice(eq + 1)) as Record<string, unknown>),
+				);
 				break;
 			}
 			case '--files':
-				for (const [path, spec] of Object.entries(JSON.parse(value()) as Record<string, Record<string, unknown>>)) files[path] = fileFromJson(spec);
+				for (const [path, spec] of Object.entries(
+					JSON.parse(value()) as Record<string, Record<string, unknown>>,
+				))
+					files[path] = fileFromJson(spec);
 				break;
 			case '--tls-cert-out':
 				options.tlsCertOut = value();

@@ -7,12 +7,19 @@ import type { MediaServer } from './server';
 import type { MediaFile } from './types';
 
 function isLoopback(address: string | undefined): boolean {
-	return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+	return (
+		address !== undefined &&
+		(address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'))
+	);
 }
 
 function send(res: ServerResponse, status: number, payload: unknown): void {
 	const body = Buffer.from(JSON.stringify(payload ?? null), 'utf8');
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': String(body.length),
+		'Cache-Control': 'no-store',
+	});
 	res.end(body);
 }
 
@@ -36,7 +43,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 	const text = Buffer.concat(parts).toString('utf8');
 	if (text.trim() === '') return {};
 	const parsed: unknown = JSON.parse(text);
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Body must be a JSON object');
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw new Error('Body must be a JSON object');
 	return parsed as Record<string, unknown>;
 }
 
@@ -44,7 +52,12 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  * GET files · POST files {path, ...MediaFile} (add or replace) · POST files/update {path, ...patch} ·
  * DELETE files?path= · GET file?path= · GET sha256?path= · GET requests?since=id&path= · DELETE requests
  */
-export async function handleControl(server: MediaServer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControl(
+	server: MediaServer,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+): Promise<void> {
 	if (!isLoopback(req.socket.remoteAddress)) {
 		req.resume();
 		res.writeHead(404).end();
@@ -54,13 +67,18 @@ export async function handleControl(server: MediaServer, req: IncomingMessage, r
 		const body = await readJson(req);
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '').slice('/__media'.length)}`;
 		const path = () => {
-			const value = url.searchParams.get('path') ?? (typeof body.path === 'string' ? body.path : undefined);
+			const value =
+				url.searchParams.get('path') ?? (typeof body.path === 'string' ? body.path : undefined);
 			if (!value) throw new Error('path is required');
 			return value;
 		};
 		switch (route) {
 			case 'GET /files':
-				return send(res, 200, server.paths().map((p) => server.describe(p)));
+				return send(
+					res,
+					200,
+					server.paths().map((p) => server.describe(p)),
+				);
 			case 'POST /files':
 				server.set(path(), fileFromJson(body));
 				return send(res, 200, server.describe(path()));
@@ -77,7 +95,13 @@ export async function handleControl(server: MediaServer, req: IncomingMessage, r
 			case 'GET /requests': {
 				const since = Number(url.searchParams.get('since') ?? 0);
 				const only = url.searchParams.get('path');
-				return send(res, 200, server.requests.filter((entry) => entry.id > since && (only === null || entry.path === only)));
+				return send(
+					res,
+					200,
+					server.requests.filter(
+						(entry) => entry.id > since && (only === null || entry.path === only),
+					),
+				);
 			}
 			case 'DELETE /requests':
 				server.clearRequests();

@@ -39,7 +39,11 @@ test('HEAD requests do not count and are never cut', async () => {
 
 test('times: the first N GETs; every: all of them', async () => {
 	server.set('/v.mp4', { size: SIZE, drop: { afterBytes: 1000, times: 2 } });
-	expect([(await fetchAll()).body.length, (await fetchAll()).body.length, (await fetchAll()).body.length]).toEqual([1000, 1000, SIZE]);
+	expect([
+		(await fetchAll()).body.length,
+		(await fetchAll()).body.length,
+		(await fetchAll()).body.length,
+	]).toEqual([1000, 1000, SIZE]);
 	server.set('/v.mp4', { size: SIZE, drop: { afterBytes: 1000, every: true } });
 	for (let i = 0; i < 4; i++) expect((await fetchAll()).error).toBeDefined();
 });

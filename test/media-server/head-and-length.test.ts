@@ -19,11 +19,24 @@ describe('HEAD', () => {
 	test('on (default): the GET headers (length, type, ETag, Last-Modified, Accept-Ranges) and no body', async () => {
 		const result = await get(server.url('/v.mp4'), { method: 'HEAD' });
 		expect(result.status).toBe(200);
-		expect(result.headers).toMatchObject({ 'content-length': '500000', 'content-type': 'video/mp4', 'accept-ranges': 'bytes', etag: expect.stringMatching(/^".+"$/), 'last-modified': 'Tue, 01 Dec 2026 00:00:00 GMT' });
+		expect(result.headers).toMatchObject({
+			'content-length': '500000',
+			'content-type': 'video/mp4',
+			'accept-ranges': 'bytes',
+			etag: expect.stringMatching(/^".+"$/),
+			'last-modified': 'Tue, 01 Dec 2026 00:00:00 GMT',
+		});
 		expect(result.body.length).toBe(0);
 		expect(server.requests.at(-1)).toMatchObject({ method: 'HEAD', bytesSent: 0, status: 200 });
-		const ranged = await get(server.url('/v.mp4'), { method: 'HEAD', headers: { Range: 'bytes=0-99' } });
-		expect([ranged.status, ranged.headers['content-range'], ranged.headers['content-length']]).toEqual([206, 'bytes 0-99/500000', '100']);
+		const ranged = await get(server.url('/v.mp4'), {
+			method: 'HEAD',
+			headers: { Range: 'bytes=0-99' },
+		});
+		expect([
+			ranged.status,
+			ranged.headers['content-range'],
+			ranged.headers['content-length'],
+		]).toEqual([206, 'bytes 0-99/500000', '100']);
 	});
 
 	test('off: 405 with Allow: GET; GET still serves', async () => {

@@ -13,7 +13,14 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
 }
 
 export { MediaServer, parseRange } from './server';
-export { keystream, mp4Head, pngHead, htmlPage, resolveContent, DEFAULT_CONTENT_TYPES } from './content';
+export {
+	keystream,
+	mp4Head,
+	pngHead,
+	htmlPage,
+	resolveContent,
+	DEFAULT_CONTENT_TYPES,
+} from './content';
 export type { ContentSource, ContentSpec } from './content';
 export { fileFromJson } from './control';
 export { selfSignedCertificate } from './tls';

@@ -19,7 +19,9 @@ describe('redirects', () => {
 		expect([raw.status, raw.headers.location]).toEqual([302, '/real.mp4']);
 		const followed = await fetch(server.url('/short.mp4'));
 		expect(followed.status).toBe(200);
-		expect(Buffer.from(await followed.arrayBuffer()).equals(await server.read('/real.mp4'))).toBe(true);
+		expect(Buffer.from(await followed.arrayBuffer()).equals(await server.read('/real.mp4'))).toBe(
+			true,
+		);
 		expect(followed.redirected).toBe(true);
 	});
 
@@ -53,7 +55,12 @@ describe('error statuses', () => {
 		server.set('/gone.mp4', { size: 100, status: 404 });
 		expect((await get(server.url('/gone.mp4'))).status).toBe(404);
 		expect((await get(server.url('/gone.mp4'), { method: 'HEAD' })).status).toBe(404);
-		server.set('/busy.mp4', { size: 100, status: 503, statusTimes: 2, headers: { 'Retry-After': '1' } });
+		server.set('/busy.mp4', {
+			size: 100,
+			status: 503,
+			statusTimes: 2,
+			headers: { 'Retry-After': '1' },
+		});
 		const busy = await get(server.url('/busy.mp4'));
 		expect([busy.status, busy.headers['retry-after']]).toEqual([503, '1']);
 		expect((await get(server.url('/busy.mp4'))).status).toBe(503);

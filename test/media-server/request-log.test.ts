@@ -4,7 +4,9 @@ import { get } from './test-helpers';
 let server: MediaServer;
 
 beforeAll(async () => {
-	server = await startMediaServer({ files: { '/v.mp4': { size: 10_000 }, '/w.mp4': { size: 10 } } });
+	server = await startMediaServer({
+		files: { '/v.mp4': { size: 10_000 }, '/w.mp4': { size: 10 } },
+	});
 });
 
 afterAll(async () => {
@@ -14,10 +16,19 @@ afterAll(async () => {
 test('every request: method, path, query, range, headers (secrets redacted), status, response headers, bytes sent, numbers', async () => {
 	server.clearRequests();
 	await get(server.url('/v.mp4'), { method: 'HEAD', headers: { 'User-Agent': 'probe' } });
-	await get(server.url('/v.mp4?token=abc'), { headers: { Range: 'bytes=100-199', Authorization: 'Bearer x' } });
+	await get(server.url('/v.mp4?token=abc'), {
+		headers: { Range: 'bytes=100-199', Authorization: 'Bearer x' },
+	});
 	await get(server.url('/w.mp4'));
 	const [headReq, rangeReq, other] = server.requests;
-	expect(headReq).toMatchObject({ method: 'HEAD', path: '/v.mp4', status: 200, bytesSent: 0, requestNumber: 1, headers: expect.objectContaining({ 'user-agent': 'probe' }) });
+	expect(headReq).toMatchObject({
+		method: 'HEAD',
+		path: '/v.mp4',
+		status: 200,
+		bytesSent: 0,
+		requestNumber: 1,
+		headers: expect.objectContaining({ 'user-agent': 'probe' }),
+	});
 	expect(rangeReq).toMatchObject({
 		method: 'GET',
 		path: '/v.mp4',
@@ -31,7 +42,10 @@ test('every request: method, path, query, range, headers (secrets redacted), sta
 		aborted: false,
 		requestNumber: 2,
 		version: 0,
-		responseHeaders: expect.objectContaining({ 'content-range': 'bytes 100-199/10000', 'content-length': '100' }),
+		responseHeaders: expect.objectContaining({
+			'content-range': 'bytes 100-199/10000',
+			'content-length': '100',
+		}),
 	});
 	expect(rangeReq.headers.authorization).toBe('[redacted]');
 	expect(rangeReq.durationMs).toBeGreaterThanOrEqual(0);

@@ -47,7 +47,8 @@ function writeAndFlush(res: http.ServerResponse, piece: Buffer): Promise<void> {
 	return new Promise((resolve) => res.write(piece, () => resolve()));
 }
 
-type RangeResult = { kind: 'none' } | { kind: 'range'; start: number; end: number } | { kind: 'unsatisfiable' };
+type RangeResult =
+	{ kind: 'none' } | { kind: 'range'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else (several ranges, other units, reversed) is unsatisfiable here. */
 export function parseRange(header: string, size: number): RangeResult {
@@ -60,7 +61,8 @@ export function parseRange(header: string, size: number): RangeResult {
 	}
 	const start = Number(match[1]);
 	const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-	if (start >= size || (match[2] !== '' && Number(match[2]) < start)) return { kind: 'unsatisfiable' };
+	if (start >= size || (match[2] !== '' && Number(match[2]) < start))
+		return { kind: 'unsatisfiable' };
 	return { kind: 'range', start, end };
 }
 
@@ -82,12 +84,17 @@ export class MediaServer {
 	async listen(): Promise<void> {
 		const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
 			this.handle(req, res).catch((error: unknown) => {
-				if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`media server error: ${(error as Error).message}`);
+				if (!res.headersSent && !res.destroyed)
+					res
+						.writeHead(500, { 'Content-Type': 'text/plain' })
+						.end(`media server error: ${(error as Error).message}`);
 				else res.destroy();
 			});
 		};
 		const tls = this.options.tls;
-		const server: http.Server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+		const server: http.Server = tls
+			? https.createServer({ key: tls.key, cert: tls.cert }, listener)
+			: http.createServer(listener);
 		server.on(tls ? 'secureConnection' : 'connection', () => {
 			this.connectionCount += 1;
 		});
@@ -101,7 +108,8 @@ export class MediaServer {
 				resolve((server.address() as AddressInfo).port);
 			});
 		});
-		const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+		const shownHost =
+			host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 		this.baseUrl = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
 	}
 
@@ -123,13 +131,31 @@ export class MediaServer {
 	/** Adds or replaces a file; its request counters start again. */
 	set(path: string, spec: MediaFile): void {
 		const key = normalisePath(path);
-		this.files.set(key, { spec: { ...spec }, content: resolveContent(spec), version: 0, requests: 0, gets: 0, dropsFired: 0, redirectsSent: 0, statusesSent: 0, changed: false });
+		this.files.set(key, {
+			spec: { ...spec },
+			content: resolveContent(spec),
+			version: 0,
+			requests: 0,
+			gets: 0,
+			dropsFired: 0,
+			redirectsSent: 0,
+			statusesSent: 0,
+			changed: false,
+		});
 	}
 
 	/** Merges switches or content into a file without resetting its counters; new content bumps its version. */
 	update(path: string, patch: Partial<MediaFile>): void {
 		const state = this.state(path);
-		const contentKeys = ['kind', 'size', 'seed', 'durationSec', 'prefix', 'body', 'filePath'] as const;
+		const contentKeys = [
+			'kind',
+			'size',
+			'seed',
+			'durationSec',
+			'prefix',
+			'body',
+			'filePath',
+		] as const;
 		state.spec = { ...state.spec, ...patch };
 		if (contentKeys.some((key) => key in patch)) {
 			state.content = resolveContent(state.spec);
@@ -146,10 +172,28 @@ export class MediaServer {
 	}
 
 	/** The file's current spec, size, version, ETag and Last-Modified. */
-	describe(path: string): { path: string; url: string; size: number; version: number; etag: string | null; lastModified: string | null; requests: number; spec: MediaFile } {
+	describe(path: string): {
+		path: string;
+		url: string;
+		size: number;
+		version: number;
+		etag: string | null;
+		lastModified: string | null;
+		requests: number;
+		spec: MediaFile;
+	} {
 		const key = normalisePath(path);
 		const state = this.state(key);
-		return { path: key, url: this.url(key), size: state.content.size, version: state.version, etag: this.etagOf(state), lastModified: this.lastModifiedOf(state), requests: state.requests, spec: state.spec };
+		return {
+			path: key,
+			url: this.url(key),
+			size: state.content.size,
+			version: state.version,
+			etag: this.etagOf(state),
+			lastModified: this.lastModifiedOf(state),
+			requests: state.requests,
+			spec: state.spec,
+		};
 	}
 
 	/** Size of the current content. */
@@ -161,7 +205,11 @@ export class MediaServer {
 	async read(path: string, start = 0, end?: number): Promise<Buffer> {
 		const { content } = this.state(path);
 		const parts: Buffer[] = [];
-		for await (const piece of content.read(start, Math.min(end ?? content.size - 1, content.size - 1))) parts.push(piece);
+		for await (const piece of content.read(
+			start,
+			Math.min(end ?? content.size - 1, content.size - 1),
+		))
+			parts.push(piece);
 		return Buffer.concat(parts);
 	}
 
@@ -175,13 +223,19 @@ export class MediaServer {
 	async sha256(path: string, start = 0, end?: number): Promise<string> {
 		const hash = createHash('sha256');
 		const { content } = this.state(path);
-		for await (const piece of content.read(start, Math.min(end ?? content.size - 1, content.size - 1))) hash.update(piece);
+		for await (const piece of content.read(
+			start,
+			Math.min(end ?? content.size - 1, content.size - 1),
+		))
+			hash.update(piece);
 		return hash.digest('hex');
 	}
 
 	requestsFor(path: string, method?: string): MediaRequestRecord[] {
 		const key = normalisePath(path);
-		return this.requests.filter((entry) => entry.path === key && (method === undefined || entry.method === method));
+		return this.requests.filter(
+			(entry) => entry.path === key && (method === undefined || entry.method === method),
+		);
 	}
 
 	clearRequests(): void {
@@ -235,7 +289,15 @@ export class MediaServer {
 		});
 		const send = (status: number, headers: Record<string, string>, body?: string) => {
 			const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
-			const all = { ...headers, ...(payload ? { 'Content-Type': headers['Content-Type'] ?? 'text/plain; charset=utf-8', 'Content-Length': String(payload.length) } : {}) };
+			const all = {
+				...headers,
+				...(payload
+					? {
+							'Content-Type': headers['Content-Type'] ?? 'text/plain; charset=utf-8',
+							'Content-Length': String(payload.length),
+						}
+					: {}),
+			};
 			record.status = status;
 			record.responseHeaders = lowerKeys(all);
 			res.writeHead(status, all);
@@ -262,11 +324,21 @@ export class MediaServer {
 		if (req.method !== 'GET' && !(req.method === 'HEAD' && spec.head !== false)) {
 			return send(405, { ...extra, Allow: allow }, `Method ${req.method} not allowed\n`);
 		}
-		if (spec.redirect && (spec.redirect.times === undefined || state.redirectsSent < spec.redirect.times)) {
+		if (
+			spec.redirect &&
+			(spec.redirect.times === undefined || state.redirectsSent < spec.redirect.times)
+		) {
 			state.redirectsSent += 1;
-			return send(spec.redirect.status ?? 302, { ...extra, Location: spec.redirect.to }, `Moved to ${spec.redirect.to}\n`);
+			return send(
+				spec.redirect.status ?? 302,
+				{ ...extra, Location: spec.redirect.to },
+				`Moved to ${spec.redirect.to}\n`,
+			);
 		}
-		if (spec.status !== undefined && (spec.statusTimes === undefined || state.statusesSent < spec.statusTimes)) {
+		if (
+			spec.status !== undefined &&
+			(spec.statusTimes === undefined || state.statusesSent < spec.statusTimes)
+		) {
 			state.statusesSent += 1;
 			return send(spec.status, extra, `${spec.status} ${http.STATUS_CODES[spec.status] ?? ''}\n`);
 		}
@@ -276,8 +348,15 @@ export class MediaServer {
 		const etag = this.etagOf(state);
 		const lastModified = this.lastModifiedOf(state);
 		const ranges = spec.ranges !== false;
-		const headers: Record<string, string> = { 'Content-Type': spec.contentType ?? DEFAULT_CONTENT_TYPES[spec.kind ?? 'mp4'] };
-		const acceptRanges = spec.acceptRanges === undefined ? (ranges ? 'bytes' : undefined) : spec.acceptRanges || undefined;
+		const headers: Record<string, string> = {
+			'Content-Type': spec.contentType ?? DEFAULT_CONTENT_TYPES[spec.kind ?? 'mp4'],
+		};
+		const acceptRanges =
+			spec.acceptRanges === undefined
+				? ranges
+					? 'bytes'
+					: undefined
+				: spec.acceptRanges || undefined;
 		if (acceptRanges) headers['Accept-Ranges'] = acceptRanges;
 		if (etag) headers.ETag = etag;
 		if (lastModified) headers['Last-Modified'] = lastModified;
@@ -286,7 +365,14 @@ export class MediaServer {
 		const total = withLength ? String(size) : '*';
 
 		const ifMatch = req.headers['if-match'];
-		if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((tag) => tag.trim()).includes(etag ?? '')) {
+		if (
+			ifMatch !== undefined &&
+			ifMatch.trim() !== '*' &&
+			!ifMatch
+				.split(',')
+				.map((tag) => tag.trim())
+				.includes(etag ?? '')
+		) {
 			return send(412, extra, 'Precondition Failed: the file changed\n');
 		}
 
@@ -295,10 +381,18 @@ export class MediaServer {
 		let end = size - 1;
 		const rangeHeader = req.headers.range;
 		const ifRange = req.headers['if-range'];
-		if (ranges && rangeHeader !== undefined && ifRangeHolds(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified)) {
+		if (
+			ranges &&
+			rangeHeader !== undefined &&
+			ifRangeHolds(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified)
+		) {
 			const range = parseRange(rangeHeader, size);
 			if (range.kind === 'unsatisfiable') {
-				return send(416, { ...headers, 'Content-Range': `bytes */${total}` }, `Range Not Satisfiable: ${rangeHeader} (size ${size})\n`);
+				return send(
+					416,
+					{ ...headers, 'Content-Range': `bytes */${total}` },
+					`Range Not Satisfiable: ${rangeHeader} (size ${size})\n`,
+				);
 			}
 			if (range.kind === 'range') {
 				status = 206;
@@ -322,7 +416,13 @@ export class MediaServer {
 	}
 
 	/** Streams start..end, throttled and cut as the switches say. */
-	private async sendBody(res: http.ServerResponse, record: MediaRequestRecord, state: FileState, start: number, end: number): Promise<void> {
+	private async sendBody(
+		res: http.ServerResponse,
+		record: MediaRequestRecord,
+		state: FileState,
+		start: number,
+		end: number,
+	): Promise<void> {
 		const spec = state.spec;
 		const cutAt = this.cutPoint(state, start, end);
 		const bps = spec.bytesPerSecond;
@@ -359,8 +459,11 @@ export class MediaServer {
 	private cutPoint(state: FileState, start: number, end: number): number | undefined {
 		const drop = state.spec.drop;
 		if (!drop) return undefined;
-		if (drop.atOffset !== undefined && (drop.atOffset < start || drop.atOffset > end)) return undefined;
-		const selected = drop.requests ? drop.requests.includes(state.gets) : drop.every === true || state.dropsFired < (drop.times ?? 1);
+		if (drop.atOffset !== undefined && (drop.atOffset < start || drop.atOffset > end))
+			return undefined;
+		const selected = drop.requests
+			? drop.requests.includes(state.gets)
+			: drop.every === true || state.dropsFired < (drop.times ?? 1);
 		if (!selected) return undefined;
 		state.dropsFired += 1;
 		if (drop.atOffset !== undefined) return drop.atOffset - start;
@@ -370,7 +473,11 @@ export class MediaServer {
 }
 
 /** If-Range: the range applies only while the validator still matches (else the whole current file is sent). */
-function ifRangeHolds(ifRange: string | undefined, etag: string | null, lastModified: string | null): boolean {
+function ifRangeHolds(
+	ifRange: string | undefined,
+	etag: string | null,
+	lastModified: string | null,
+): boolean {
 	if (ifRange === undefined) return true;
 	const value = ifRange.trim();
 	if (value.startsWith('"') || value.startsWith('W/')) return etag !== null && value === etag;
@@ -383,14 +490,20 @@ function normalisePath(path: string): string {
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+	return Object.fromEntries(
+		Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]),
+	);
 }
 
 function redactedHeaders(req: http.IncomingMessage): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [key, value] of Object.entries(req.headers)) {
 		if (value === undefined) continue;
-		out[key] = SECRET_HEADERS.has(key) ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+		out[key] = SECRET_HEADERS.has(key)
+			? '[redacted]'
+			: Array.isArray(value)
+				? value.join(', ')
+				: value;
 	}
 	return out;
 }

@@ -10,16 +10,29 @@ export interface Fetched {
 	error?: string;
 }
 
-export function get(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Fetched> {
+export function get(
+	url: string,
+	options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Fetched> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-			const parts: Buffer[] = [];
-			const done = (error?: string) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts), error });
-			res.on('data', (part: Buffer) => parts.push(part));
-			res.on('end', () => done());
-			res.on('aborted', () => done('aborted'));
-			res.on('error', (error) => done(error.message));
-		});
+		const req = http.request(
+			url,
+			{ method: options.method ?? 'GET', headers: options.headers, agent: false },
+			(res) => {
+				const parts: Buffer[] = [];
+				const done = (error?: string) =>
+					resolve({
+						status: res.statusCode ?? 0,
+						headers: res.headers,
+						body: Buffer.concat(parts),
+						error,
+					});
+				res.on('data', (part: Buffer) => parts.push(part));
+				res.on('end', () => done());
+				res.on('aborted', () => done('aborted'));
+				res.on('error', (error) => done(error.message));
+			},
+		);
 		req.on('error', reject);
 		req.end();
 	});

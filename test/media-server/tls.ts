@@ -17,7 +17,25 @@ export function selfSignedCertificate(): TlsMaterial {
 		const cert = join(dir, 'cert.pem');
 		execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-keyout',
+				key,
+				'-out',
+				cert,
+				'-days',
+				'2',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1,DNS:localhost',
+			],
 			{ stdio: 'ignore' },
 		);
 		return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };

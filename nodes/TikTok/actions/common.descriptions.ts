@@ -59,3 +59,37 @@ export function privacyLevelProperty(resource: 'video' | 'photo'): INodeProperti
 		},
 	};
 }
+
+const FIND_POST_DESCRIPTION =
+	"Whether to look for the post among the account's newest public videos when TikTok reports PUBLISH_COMPLETE without a post ID: the one video created since the publish request with the same caption (photos: title). Adds postIdSource and shareUrl. Needs the video.list scope; public posts only.";
+
+/** Find Post in Video List, in the Options of the publish operations: only when they wait. */
+export const findPostWhenWaitingProperty: INodeProperties = {
+	displayName: 'Find Post in Video List',
+	name: 'findPostInVideoList',
+	type: 'boolean',
+	default: false,
+	description: FIND_POST_DESCRIPTION,
+	displayOptions: { show: { waitForCompletion: [true] } },
+};
+
+/** Find Post in Video List and the caption to look for, in the Options of Get Status. */
+export const findPostProperties: INodeProperties[] = [
+	{
+		displayName: 'Find Post in Video List',
+		name: 'findPostInVideoList',
+		type: 'boolean',
+		default: false,
+		description: FIND_POST_DESCRIPTION,
+	},
+	{
+		displayName: 'Caption or Title',
+		name: 'title',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description:
+			'The caption (videos) or title (photos) the post was published with, to find it in the video list',
+		displayOptions: { show: { findPostInVideoList: [true] } },
+	},
+];

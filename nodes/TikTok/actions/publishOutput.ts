@@ -1,12 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { FoundPost } from '../../shared/api/findPost';
 import type { WaitResult } from '../../shared/api/status';
 
 /** What the publish operations know once TikTok accepted a post. */
 export interface AcceptedPost {
 	publishId: string;
 	postMode: string;
-	source: 'binary' | 'url';
+	source: 'binary' | 'url' | 'urlUpload';
 	/** Bytes the node uploaded; null when TikTok pulls the media from a URL */
 	uploadedBytes: number | null;
 }
@@ -15,7 +16,10 @@ export interface AcceptedPost {
  * The publish operations' output: the accepted post, PENDING until waited for, then
  * with its final (or last) status and whether the wait timed out.
  */
-export function publishOutput(accepted: AcceptedPost, waited: WaitResult | undefined): IDataObject {
+export function publishOutput(
+	accepted: AcceptedPost,
+	waited: (WaitResult & { found?: FoundPost }) | undefined,
+): IDataObject {
 	const status = waited?.status;
 	return {
 		publishId: accepted.publishId,
@@ -31,5 +35,7 @@ export function publishOutput(accepted: AcceptedPost, waited: WaitResult | undef
 			isFinal: waited.status.isFinal,
 			timedOut: waited.timedOut,
 		}),
+		// Find Post in Video List: postIds, postIdSource, shareUrl, findPostReason
+		...waited?.found,
 	};
 }

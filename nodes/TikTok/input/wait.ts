@@ -1,3 +1,4 @@
+import type { FindPostRequest } from '../../shared/api/findPost';
 import { MIN_POLL_INTERVAL_SECONDS, WAIT_LIMITS } from '../../shared/api/status';
 import type { WaitOptions } from '../../shared/api/status';
 import type { InputChecker } from './checker';
@@ -7,6 +8,8 @@ export interface WaitParameters {
 	waitForCompletion?: boolean;
 	waitTimeoutSeconds?: number;
 	pollIntervalSeconds?: number;
+	/** Publish operations: look for the post in the video list once it is published */
+	findPostInVideoList?: boolean;
 }
 
 /**
@@ -37,4 +40,16 @@ export function waitOptionsFrom(
 		`Enter up to ${WAIT_LIMITS.maxPollIntervalSeconds} seconds; anything under ${MIN_POLL_INTERVAL_SECONDS} is raised to ${MIN_POLL_INTERVAL_SECONDS} (TikTok allows 30 status checks a minute).`,
 	);
 	return { timeoutSeconds, pollIntervalSeconds, itemIndex: check.itemIndex };
+}
+
+/**
+ * What Find Post in Video List looks for, when the option is on: the caption (photos: the title, else the
+ * description) and when the publish request was sent.
+ */
+export function findPostRequestFrom(
+	options: { findPostInVideoList?: boolean },
+	caption: string,
+	sentAtMs: number,
+): FindPostRequest | undefined {
+	return options.findPostInVideoList === true ? { caption, sentAtMs } : undefined;
 }

@@ -11,7 +11,7 @@ export type ChunkPayload = Buffer | ChunkBody;
 export interface UploadSource {
 	readonly size: number;
 	slice(start: number, end: number, contentType: string): Promise<ChunkPayload>;
-	readonly failure?: SourceSizeError;
+	readonly failure?: SourceSizeError | SourceStoppedError;
 	close(): Promise<void>;
 }
 
@@ -32,6 +32,21 @@ export class SourceSizeError extends Error {
 				: `the binary data holds more than the ${expectedBytes} bytes it declared`,
 		);
 		this.name = 'SourceSizeError';
+	}
+}
+
+/**
+ * The source cannot deliver the declared bytes any more (a URL's file changed, or could not be downloaded
+ * within the retry policy): the upload stops with this message, fix and code, and is never retried.
+ */
+export class SourceStoppedError extends Error {
+	constructor(
+		message: string,
+		readonly code: string,
+		readonly fix: string,
+	) {
+		super(message);
+		this.name = 'SourceStoppedError';
 	}
 }
 

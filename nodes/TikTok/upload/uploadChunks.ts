@@ -4,7 +4,7 @@ import type { RetryPolicy } from '../../shared/retry';
 import { putChunk } from '../../shared/transport/uploadPut';
 import type { UploadContext } from '../../shared/transport/uploadPut';
 import { pauseUnlessCancelled } from '../../shared/utils/pause';
-import { SourceSizeError } from './chunkSource';
+import { SourceSizeError, SourceStoppedError } from './chunkSource';
 import type { UploadSource } from './chunkSource';
 import { chunkError, judgeChunk, NETWORK_FIX } from './chunkVerdict';
 import type { ChunkPlan, PlannedChunk } from './planChunks';
@@ -132,8 +132,17 @@ async function readChunk(this: UploadContext, request: UploadRequest, chunk: Pla
 	}
 }
 
-/** The node error for a source of the wrong size, or undefined for any other error. */
+/** The node error for a source of the wrong size or one that stopped, or undefined for any other error. */
 function sizeError(this: UploadContext, request: UploadRequest, error: unknown) {
+	if (error instanceof SourceStoppedError) {
+		return tikTokOperationError(
+			this.getNode(),
+			`The upload stopped: ${error.message}`,
+			error.fix,
+			{ code: error.code },
+			request.itemIndex,
+		);
+	}
 	if (!(error instanceof SourceSizeError)) return undefined;
 	return tikTokOperationError(
 		this.getNode(),

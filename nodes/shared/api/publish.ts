@@ -71,32 +71,30 @@ export async function sendPublishInit(
 	const started = Date.now();
 	let claim: PublishClaim | undefined;
 	for (let attempt = 1; ; attempt++) {
-		await waitForSlot.call(this, itemIndex);
+		// A stop while waiting for the next try sends nothing more: the previous try created nothing
+		await waitForSlot.call(this, itemIndex).catch(async (error: unknown) => {
+			await claim?.release();
+			throw error;
+		});
 		claim ??= await claimPublish.call(this, itemIndex, transfer);
-		try {
-			const { data, logId } = await tikTokApiRequest.call(this, {
-				method: 'POST',
-				path,
-				body,
-				retryable: false,
+		const answer = await tikTokApiRequest
+			.call(this, { method: 'POST', path, body, retryable: false, itemIndex })
+			.catch((caught: unknown) => asNodeError(node, caught, itemIndex));
+		if (!(answer instanceof Error))
+			return accepted.call(this, itemIndex, answer.data, answer.logId, claim);
+
+		const context = tikTokErrorContext(answer);
+		const waitMs = rateLimitWaitMs(context, attempt, Date.now() - started);
+		if (waitMs !== undefined) {
+			this.logger.debug('TikTok: publish request rate-limited, sending it again', {
+				waitMs,
+				attempt,
 				itemIndex,
 			});
-			return accepted.call(this, itemIndex, data, logId, claim);
-		} catch (caught) {
-			const error = asNodeError(node, caught, itemIndex);
-			const context = tikTokErrorContext(error);
-			const waitMs = rateLimitWaitMs(context, attempt, Date.now() - started);
-			if (waitMs !== undefined) {
-				this.logger.debug('TikTok: publish request rate-limited, sending it again', {
-					waitMs,
-					attempt,
-					itemIndex,
-				});
-				if (!(await pauseUnlessCancelled(waitMs, signal))) continue;
-			}
-			if (publishFailureMeaning(context) === 'notCreated') await claim.release();
-			throw explainInitFailure(error, body);
+			if (!(await pauseUnlessCancelled(waitMs, signal))) continue;
 		}
+		if (publishFailureMeaning(context) === 'notCreated') await claim.release();
+		throw explainInitFailure(answer, body);
 	}
 }
 
@@ -181,6 +179,12 @@ function explainInitFailure(error: NodeError, body: IDataObject): NodeError {
 		const host = hostOf((body.source_info as IDataObject | undefined)?.video_url);
 		if (host && !error.message.includes(host)) {
 			error.message = `${error.message}, and ${host} is not among them`;
+		}
+		if (host) {
+			prepend(
+				error,
+				'To publish this video without verifying anything, switch Source to "URL (Uploaded by This Node)": n8n downloads it from this URL and uploads it to TikTok in chunks.',
+			);
 		}
 	}
 	return error;

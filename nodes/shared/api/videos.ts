@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { TikTokContext } from '../transport/context';
 import { tikTokApiRequest } from '../transport/request';
 import { isoTime } from '../utils/time';
+import { countField, textField } from '../utils/fields';
 
 /** TikTok's maximum page size for the video list. */
 export const PAGE_SIZE = 20;
@@ -54,11 +55,18 @@ export interface VideoPage {
 	hasMore: boolean;
 }
 
+/** TikTok's largest batch of ids for one video query. */
+export const QUERY_BATCH_SIZE = 20;
+
+/** The scope of the video list and the video query. */
+export const VIDEO_LIST_SCOPE = 'video.list';
+
 /** One page of the account's public videos, newest first (Display API, scope video.list). */
 export async function listVideos(
 	this: TikTokContext,
 	maxCount: number,
 	cursor?: number,
+	itemIndex?: number,
 ): Promise<VideoPage> {
 	const body: IDataObject = { max_count: maxCount };
 	if (cursor !== undefined) body.cursor = cursor;
@@ -68,40 +76,117 @@ export async function listVideos(
 		qs: { fields: VIDEO_FIELDS },
 		body,
 		retryable: true,
+		scope: VIDEO_LIST_SCOPE,
+		itemIndex,
 	});
-	const videos = Array.isArray(data.videos) ? (data.videos as IDataObject[]) : [];
 	const nextCursor = Number(data.cursor);
 	return {
-		videos: videos.map(toVideoItem).filter((video): video is VideoItem => video !== undefined),
+		videos: videoItemsOf(data),
 		cursor: Number.isFinite(nextCursor) ? nextCursor : undefined,
 		hasMore: data.has_more === true,
 	};
 }
 
+export interface CollectOptions {
+	/** Stop once this many videos are collected (each request asks for no more than are still missing) */
+	limit?: number;
+	/** Stop after this many requests */
+	maxPages?: number;
+	/** Stop after a page for which this returns true */
+	stopAfter?: (page: VideoPage) => boolean;
+	itemIndex?: number;
+}
+
+/**
+ * The account's public videos, newest first, following TikTok's cursor (`has_more`, at most 20 per request)
+ * until the limit, the page bound, `stopAfter`, or the end of the list. Each video comes once, even if
+ * pages overlap.
+ */
+export async function collectVideos(
+	this: TikTokContext,
+	options: CollectOptions = {},
+): Promise<VideoItem[]> {
+	const { limit, maxPages = Number.POSITIVE_INFINITY } = options;
+	const collected: VideoItem[] = [];
+	const seen = new Set<string>();
+	const cursorsSent = new Set<number>();
+	let cursor: number | undefined;
+	for (let page = 0; page < maxPages; page++) {
+		const missing = limit === undefined ? PAGE_SIZE : limit - collected.length;
+		if (missing <= 0) break;
+		const result = await listVideos.call(
+			this,
+			Math.min(PAGE_SIZE, missing),
+			cursor,
+			options.itemIndex,
+		);
+		for (const video of result.videos) {
+			if (seen.has(video.postId) || (limit !== undefined && collected.length >= limit)) continue;
+			seen.add(video.postId);
+			collected.push(video);
+		}
+		if (options.stopAfter?.(result)) break;
+		// A cursor that does not move would repeat the same page for ever
+		if (!result.hasMore || result.cursor === undefined || cursorsSent.has(result.cursor)) break;
+		if (result.videos.length === 0) break;
+		cursor = result.cursor;
+		cursorsSent.add(cursor);
+	}
+	return collected;
+}
+
 /**
  * Newest-first videos down to `oldestRelevant` (unix seconds), following TikTok's cursor for at most
- * MAX_PAGES_PER_POLL pages.
+ * `maxPages` pages (MAX_PAGES_PER_POLL by default).
  */
 export async function listVideosSince(
 	this: TikTokContext,
 	oldestRelevant: number,
+	options: { maxPages?: number; itemIndex?: number } = {},
 ): Promise<VideoItem[]> {
-	const collected: VideoItem[] = [];
-	let cursor: number | undefined;
-	for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
-		const result = await listVideos.call(this, PAGE_SIZE, cursor);
-		collected.push(...result.videos);
-		const oldestOnPage = Math.min(...result.videos.map((video) => video.createTime));
-		if (
-			!result.hasMore ||
-			result.cursor === undefined ||
-			result.videos.length === 0 ||
-			oldestOnPage < oldestRelevant
-		)
-			break;
-		cursor = result.cursor;
+	return await collectVideos.call(this, {
+		maxPages: options.maxPages ?? MAX_PAGES_PER_POLL,
+		itemIndex: options.itemIndex,
+		stopAfter: (page) =>
+			page.videos.length === 0 ||
+			Math.min(...page.videos.map((video) => video.createTime)) < oldestRelevant,
+	});
+}
+
+/**
+ * The videos with these ids (at most QUERY_BATCH_SIZE per request, sent one after the other), in the order
+ * asked for. TikTok leaves out ids that are deleted, not public or another account's.
+ */
+export async function queryVideos(
+	this: TikTokContext,
+	postIds: string[],
+	itemIndex?: number,
+): Promise<{ videos: VideoItem[]; requests: number }> {
+	const found = new Map<string, VideoItem>();
+	let requests = 0;
+	for (let start = 0; start < postIds.length; start += QUERY_BATCH_SIZE) {
+		const batch = postIds.slice(start, start + QUERY_BATCH_SIZE);
+		const { data } = await tikTokApiRequest.call(this, {
+			method: 'POST',
+			path: '/v2/video/query/',
+			qs: { fields: VIDEO_FIELDS },
+			body: { filters: { video_ids: batch } },
+			retryable: true,
+			scope: VIDEO_LIST_SCOPE,
+			itemIndex,
+		});
+		requests++;
+		for (const video of videoItemsOf(data)) found.set(video.postId, video);
 	}
-	return collected;
+	const videos = postIds
+		.map((postId) => found.get(postId))
+		.filter((video): video is VideoItem => video !== undefined);
+	return { videos, requests };
+}
+
+function videoItemsOf(data: IDataObject): VideoItem[] {
+	const videos = Array.isArray(data.videos) ? (data.videos as IDataObject[]) : [];
+	return videos.map(toVideoItem).filter((video): video is VideoItem => video !== undefined);
 }
 
 export function toVideoItem(video: IDataObject): VideoItem | undefined {
@@ -112,31 +197,19 @@ export function toVideoItem(video: IDataObject): VideoItem | undefined {
 	if (postId === '' || !Number.isFinite(createTime)) return undefined;
 	return {
 		postId,
-		shareUrl: text(video.share_url),
-		title: text(video.title),
-		description: text(video.video_description),
+		title: textField(video.title),
+		description: textField(video.video_description),
 		createTime,
 		createdAt: isoTime(createTime),
-		durationSeconds: count(video.duration),
-		width: count(video.width),
-		height: count(video.height),
-		coverImageUrl: text(video.cover_image_url),
-		embedLink: text(video.embed_link),
-		likeCount: count(video.like_count),
-		commentCount: count(video.comment_count),
-		shareCount: count(video.share_count),
-		viewCount: count(video.view_count),
+		durationSeconds: countField(video.duration),
+		width: countField(video.width),
+		height: countField(video.height),
+		coverImageUrl: textField(video.cover_image_url),
+		shareUrl: textField(video.share_url),
+		embedLink: textField(video.embed_link),
+		likeCount: countField(video.like_count),
+		commentCount: countField(video.comment_count),
+		shareCount: countField(video.share_count),
+		viewCount: countField(video.view_count),
 	};
-}
-
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function count(value: unknown): number | null {
-	// view_count is int64: a huge value arrives as a string from lossless parsing
-	const number = Number(value);
-	return value === undefined || value === null || value === '' || !Number.isFinite(number)
-		? null
-		: number;
 }

@@ -58,8 +58,8 @@ const API_ERRORS: Record<string, ErrorExplanation> = {
 		fix: 'Use the credential of the TikTok account that published it.',
 	},
 	publish_not_cancellable: {
-		message: 'This post can no longer be cancelled',
-		fix: 'Only posts that TikTok is still downloading from a URL can be cancelled. Delete the post in the TikTok app instead.',
+		message: 'This post can no longer be cancelled: TikTok is past downloading it',
+		fix: 'Only posts that TikTok is still downloading from a URL can be cancelled. Check it with Get Status, and delete the post in the TikTok app if it should not be online.',
 	},
 	spam_risk_too_many_posts: {
 		message: 'This TikTok account reached its daily limit of posts through the API',
@@ -84,7 +84,7 @@ const API_ERRORS: Record<string, ErrorExplanation> = {
 	},
 	url_ownership_unverified: {
 		message: 'TikTok only pulls media from domains or URL prefixes verified for your app',
-		fix: 'In your app at developers.tiktok.com, open URL properties and verify the domain (DNS record) or the URL prefix (signature file) the media is served from; a domain covers its subdomains. Photos can only be pulled from a verified URL; a video can also be sent as binary data instead.',
+		fix: 'In your app at developers.tiktok.com, open URL properties and verify the domain (DNS record) or the URL prefix (signature file) the media is served from; a domain covers its subdomains. Photos can only be pulled from a verified URL; a video can also be uploaded by n8n instead, with Source "URL (Uploaded by This Node)" or as binary data.',
 	},
 	privacy_level_option_mismatch: {
 		message: 'The privacy level is not one this TikTok account offers',
@@ -113,6 +113,76 @@ export function explainTikTokError(code: string, tikTokMessage?: string): ErrorE
 		};
 	}
 	return { message: detail ? `${known.message}: ${detail}` : known.message, fix: known.fix };
+}
+
+/** The codes TikTok answers when the account has not granted a scope the request needs. */
+export const SCOPE_ERROR_CODES = ['scope_not_authorized', 'scope_permission_missed'];
+
+/** What each scope the package asks for is needed for, named in missing-scope errors. */
+const SCOPE_USES: Record<string, string> = {
+	'user.info.basic': 'Get Profile and Stats',
+	'user.info.profile': 'profile fields (username, bio, verified) and post links',
+	'user.info.stats': 'the follower, following, likes and video counts of Get Profile and Stats',
+	'video.list':
+		'Get Many Videos, Get Videos by ID, Find Post in Video List and the TikTok Polling Trigger',
+	'video.publish': 'direct posts and creator info',
+	'video.upload': 'drafts',
+};
+
+/** How to add a scope, per credential: a checkbox for the OAuth2 credential, the authorize URL for the other. */
+export function missingScopeFix(scope: string, credentialType: TikTokCredentialType): string {
+	const approve = `Your app at developers.tiktok.com must be approved for ${scope} first (TikTok refuses the whole authorization otherwise).`;
+	return credentialType === 'tikTokRefreshTokenApi'
+		? `Add ${scope} to the scope list of TikTok's authorize URL (see the README), approve the app again, and paste the new authorization code into the TikTok Refresh Token API credential. ${approve}`
+		: `Open the TikTok OAuth2 API credential, select ${scope} in Additional Scopes (or Posting Scopes), save and click Reconnect. ${approve}`;
+}
+
+/** The error for a request refused for a missing scope, naming the scope, what needs it and how to add it. */
+export function explainMissingScope(
+	scope: string,
+	credentialType: TikTokCredentialType,
+): ErrorExplanation {
+	const use = SCOPE_USES[scope];
+	return {
+		message: `The TikTok account has not granted the scope this needs: ${scope}${use ? ` (${use})` : ''}`,
+		fix: missingScopeFix(scope, credentialType),
+	};
+}
+
+/**
+ * What happened to a post TikTok would not cancel (publish_not_cancellable), from its status: TikTok's
+ * code alone does not say whether the post is online, a draft, failed or still being processed.
+ */
+export function explainNotCancellable(
+	status: string | undefined,
+	failReason: string | null,
+	uploadedFromFile: boolean,
+): ErrorExplanation {
+	const message = 'TikTok can no longer cancel this post';
+	if (status === 'PUBLISH_COMPLETE')
+		return {
+			message: `${message}: it is already published`,
+			fix: 'Delete the post in the TikTok app if it should not be online.',
+		};
+	if (status === 'SEND_TO_USER_INBOX')
+		return {
+			message: `${message}: it is already a draft in the creator's TikTok inbox`,
+			fix: 'Nothing is posted until the creator posts the draft; they can delete it in the TikTok app.',
+		};
+	if (status === 'FAILED')
+		return {
+			message: `${message}: it already failed${failReason ? ` (${failReason})` : ''}`,
+			fix: 'Nothing was posted, so there is nothing to cancel.',
+		};
+	if (uploadedFromFile)
+		return {
+			message: `${message}: TikTok only cancels posts it downloads from a URL, and this one was uploaded (FILE_UPLOAD)`,
+			fix: 'An unfinished upload is discarded when its upload URL expires (within an hour); a finished one is published: delete it in the TikTok app if needed.',
+		};
+	return {
+		message: `${message}: TikTok has finished downloading it, or nearly${status ? ` (status ${status})` : ''}`,
+		fix: 'It will be published unless it fails: check it with Get Status, and delete it in the TikTok app if it should not be online.',
+	};
 }
 
 /** TikTok's `fail_reason` values (status fetch and the post.publish.failed webhook), matched by prefix. */

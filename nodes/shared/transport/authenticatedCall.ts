@@ -106,6 +106,7 @@ function outcomeOfThrown(thrown: unknown, duringRefresh: boolean): HttpOutcome {
 			kind: 'response',
 			status,
 			text: data ? JSON.stringify(data) : '',
+			// n8n's error keeps no headers (so no Retry-After) here
 			headers: {},
 			afterRefresh: duringRefresh,
 		};

@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { explainMissingScope, SCOPE_ERROR_CODES } from '../errors/messages';
 import { tikTokApiError } from '../errors/nodeErrors';
 import type { TikTokErrorContext } from '../errors/nodeErrors';
 import {
@@ -29,6 +30,8 @@ export interface TikTokRequest {
 	 * never repeated automatically: a duplicate post is worse than a failed item.
 	 */
 	retryable: boolean;
+	/** The scope the endpoint needs, named in the error when the account has not granted it */
+	scope?: string;
 	itemIndex?: number;
 }
 
@@ -87,12 +90,16 @@ export async function tikTokApiRequest<T extends IDataObject = IDataObject>(
 			httpStatus,
 			...(failure.retryAfterMs !== undefined && { retryAfterMs: failure.retryAfterMs }),
 		};
+		const explanation =
+			request.scope !== undefined && SCOPE_ERROR_CODES.includes(failure.code)
+				? explainMissingScope(request.scope, credentialType)
+				: failure.explanation;
 		throw tikTokApiError(
 			node,
 			context,
 			{
-				message: redactSecrets(failure.explanation.message, secrets),
-				fix: redactSecrets(failure.explanation.fix, secrets),
+				message: redactSecrets(explanation.message, secrets),
+				fix: redactSecrets(explanation.fix, secrets),
 			},
 			request.itemIndex,
 		);

@@ -57,8 +57,12 @@ describe(`TikTok Polling Trigger on n8n ${n8nLine}.x`, () => {
 	test('activation remembers the newest video and replays nothing', async () => {
 		const trigger = await activate();
 		expect(trigger.activation).toEqual({ items: null });
-		const newest = Math.max(...emu.defaultAccount.videos.map((v) => Math.floor(v.createTimeMs / 1000)));
-		expect(trigger.staticData()['node:Trigger']).toEqual({ videoMemory: { floor: newest, seen: [[expect.any(String), newest]] } });
+		const newest = Math.max(
+			...emu.defaultAccount.videos.map((v) => Math.floor(v.createTimeMs / 1000)),
+		);
+		expect(trigger.staticData()['node:Trigger']).toEqual({
+			videoMemory: { floor: newest, seen: [[expect.any(String), newest]] },
+		});
 	});
 
 	test('emits a new public video once, with its share URL and stats; nothing when nothing is new', async () => {
@@ -94,7 +98,7 @@ describe(`TikTok Polling Trigger on n8n ${n8nLine}.x`, () => {
 		expect(await trigger.poll()).toEqual({ items: null });
 	});
 
-	test('pages through TikTok\'s cursor when more than one page is new, oldest first', async () => {
+	test("pages through TikTok's cursor when more than one page is new, oldest first", async () => {
 		const trigger = await activate();
 		const posted = Array.from({ length: 27 }, (_, i) => postVideo(100 - i));
 		const outcome = await trigger.poll();
@@ -131,7 +135,9 @@ describe(`TikTok Polling Trigger on n8n ${n8nLine}.x`, () => {
 		const trigger = await activate();
 		expect(trigger.staticData()['node:Trigger']).toEqual({ videoMemory: { floor: 0, seen: [] } });
 		const first = postVideo(0, { viewCount: 0 });
-		expect((await trigger.poll()).items).toEqual([expect.objectContaining({ postId: first.id, viewCount: 0 })]);
+		expect((await trigger.poll()).items).toEqual([
+			expect.objectContaining({ postId: first.id, viewCount: 0 }),
+		]);
 	});
 
 	test('private videos are never emitted', async () => {
@@ -142,7 +148,9 @@ describe(`TikTok Polling Trigger on n8n ${n8nLine}.x`, () => {
 
 	describe('errors', () => {
 		test('activation fails with the scope to add when the credential lacks video.list', async () => {
-			await expect(activate(credentials(['user.info.basic', 'video.publish']))).rejects.toMatchObject({
+			await expect(
+				activate(credentials(['user.info.basic', 'video.publish'])),
+			).rejects.toMatchObject({
 				message: expect.stringContaining('has not granted the scope'),
 				description: expect.stringContaining('needs the video.list scope'),
 			});
@@ -169,13 +177,18 @@ describe(`TikTok Polling Trigger on n8n ${n8nLine}.x`, () => {
 				{ credentials: credentials(), startNode: 'Trigger' },
 			);
 			expect(result.error).toBeUndefined();
-			expect(result.items('Trigger').map((item) => item.json)).toEqual([expect.objectContaining({ postId: latest.id, likeCount: 3 })]);
+			expect(result.items('Trigger').map((item) => item.json)).toEqual([
+				expect.objectContaining({ postId: latest.id, likeCount: 3 }),
+			]);
 			expect(staticData).toEqual({});
 		});
 
 		test('explains an account without public videos', async () => {
 			emu.defaultAccount.videos.length = 0;
-			const result = await runWorkflow({ nodes: [{ name: 'Trigger', ...node }], connections: {} }, { credentials: credentials(), startNode: 'Trigger' });
+			const result = await runWorkflow(
+				{ nodes: [{ name: 'Trigger', ...node }], connections: {} },
+				{ credentials: credentials(), startNode: 'Trigger' },
+			);
 			expect(result.error?.message).toBe('The connected TikTok account has no public video yet');
 		});
 

@@ -28,19 +28,37 @@ describe('selectNewVideos', () => {
 	const memory: PollMemory = { floor: T, seen: [['c', T]] };
 
 	test('returns unseen videos at or after the floor, oldest first, once each', () => {
-		const listed = [video('e', T + 20), video('d', T + 10), video('c', T), video('e', T + 20), video('x', T - 1)];
+		const listed = [
+			video('e', T + 20),
+			video('d', T + 10),
+			video('c', T),
+			video('e', T + 20),
+			video('x', T - 1),
+		];
 		expect(selectNewVideos(memory, listed).map((v) => v.postId)).toEqual(['d', 'e']);
 	});
 
 	test('a video posted in the same second as the floor but listed later is still new', () => {
-		expect(selectNewVideos(memory, [video('c2', T), video('c', T)]).map((v) => v.postId)).toEqual(['c2']);
+		expect(selectNewVideos(memory, [video('c2', T), video('c', T)]).map((v) => v.postId)).toEqual([
+			'c2',
+		]);
 	});
 });
 
 describe('rememberVideos', () => {
 	test('adds emitted videos newest first and keeps ids for the late window', () => {
-		const next = rememberVideos({ floor: T, seen: [['c', T]] }, [video('d', T + 10), video('e', T + 20)]);
-		expect(next).toEqual({ floor: T, seen: [['e', T + 20], ['d', T + 10], ['c', T]] });
+		const next = rememberVideos({ floor: T, seen: [['c', T]] }, [
+			video('d', T + 10),
+			video('e', T + 20),
+		]);
+		expect(next).toEqual({
+			floor: T,
+			seen: [
+				['e', T + 20],
+				['d', T + 10],
+				['c', T],
+			],
+		});
 	});
 
 	test('forgets ids older than the late window before the newest one, and treats them as history', () => {
@@ -51,7 +69,9 @@ describe('rememberVideos', () => {
 		// c is still on the first page of the list, but it is not news
 		expect(selectNewVideos(next, [video('n', newest), video('c', T)])).toEqual([]);
 		// a video that turned public late, within the window, is
-		expect(selectNewVideos(next, [video('late', newest - 3600)]).map((v) => v.postId)).toEqual(['late']);
+		expect(selectNewVideos(next, [video('late', newest - 3600)]).map((v) => v.postId)).toEqual([
+			'late',
+		]);
 	});
 
 	test('past the size bound the floor rises above what was forgotten, so nothing is emitted twice', () => {

@@ -29,14 +29,23 @@ afterEach(async () => {
 	await emu.close();
 });
 
-function oauth2Credentials(options: { scopes?: string[]; withOpenId?: boolean } = {}): CredentialFixtures {
-	const fixture = oAuth2Credential(emu, emu.issueTokens(undefined, options.scopes ? { scopes: options.scopes } : {}));
+function oauth2Credentials(
+	options: { scopes?: string[]; withOpenId?: boolean } = {},
+): CredentialFixtures {
+	const fixture = oAuth2Credential(
+		emu,
+		emu.issueTokens(undefined, options.scopes ? { scopes: options.scopes } : {}),
+	);
 	if (options.withOpenId === false) delete (fixture.data.oauthTokenData as IDataObject).open_id;
 	return { c1: fixture };
 }
 
-async function activate(parameters: Record<string, unknown> = {}, credentials = oauth2Credentials()) {
-	const authentication = Object.values(credentials)[0].type === 'tikTokRefreshTokenApi' ? 'refreshToken' : 'oAuth2';
+async function activate(
+	parameters: Record<string, unknown> = {},
+	credentials = oauth2Credentials(),
+) {
+	const authentication =
+		Object.values(credentials)[0].type === 'tikTokRefreshTokenApi' ? 'refreshToken' : 'oAuth2';
 	trigger = await startWebhookTrigger({
 		node: {
 			type: TRIGGER_TYPE,
@@ -72,10 +81,16 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			expect(t.activation).toEqual({ existed: false, created: true });
 			expect(t.staticData()['node:Trigger']).toEqual({
 				webhookUrl: t.productionUrl,
-				connectedAccount: { credentialId: 'c1', openId: emu.defaultAccount.openId, username: 'emu.creator' },
+				connectedAccount: {
+					credentialId: 'c1',
+					openId: emu.defaultAccount.openId,
+					username: 'emu.creator',
+				},
 			});
 			// No TikTok endpoint exists for callback URLs: only the account lookups reached the API
-			expect(emu.requests.map((request) => request.path)).toEqual(['/v2/post/publish/creator_info/query/']);
+			expect(emu.requests.map((request) => request.path)).toEqual([
+				'/v2/post/publish/creator_info/query/',
+			]);
 		});
 
 		test('a later activation (n8n restart) with the same URL and credential skips create', async () => {
@@ -86,7 +101,11 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			await first.close();
 			const requestsBefore = emu.requests.length;
 			trigger = await startWebhookTrigger({
-				node: { type: TRIGGER_TYPE, webhookId, credentials: { tikTokOAuth2Api: { id: 'c1', name: 'TikTok' } } },
+				node: {
+					type: TRIGGER_TYPE,
+					webhookId,
+					credentials: { tikTokOAuth2Api: { id: 'c1', name: 'TikTok' } },
+				},
 				credentials: oauth2Credentials(),
 				staticData,
 				port,
@@ -95,7 +114,9 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			expect(trigger.activation).toEqual({ existed: true, created: undefined });
 			expect(emu.requests.length).toBe(requestsBefore);
 			await deliver();
-			expect(startedItems()[0].shareUrl).toBe(`https://www.tiktok.com/@emu.creator/video/${POST_ID}`);
+			expect(startedItems()[0].shareUrl).toBe(
+				`https://www.tiktok.com/@emu.creator/video/${POST_ID}`,
+			);
 		});
 
 		test('deactivating forgets the account and stops answering, so TikTok would redeliver later', async () => {
@@ -141,7 +162,7 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 		test.each([
 			['a flipped signature digit', () => ({ tamper: 'signature' as const }), 'signature_mismatch'],
 			['a body changed after signing', () => ({ tamper: 'body' as const }), 'signature_mismatch'],
-			['another app\'s secret', () => ({ secret: 'not-the-client-secret' }), 'signature_mismatch'],
+			["another app's secret", () => ({ secret: 'not-the-client-secret' }), 'signature_mismatch'],
 			['no TikTok-Signature header', () => ({ omitHeader: true }), 'missing_signature'],
 			['a timestamp 301 s old', () => ({ timestamp: nowSeconds() - 301 }), 'stale_timestamp'],
 			['a timestamp 310 s ahead', () => ({ timestamp: nowSeconds() + 310 }), 'stale_timestamp'],
@@ -173,7 +194,10 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			await activate();
 			const result = await deliver({ duplicate: 2 });
 			expect([result.status, ...result.duplicates.map((d) => d.status)]).toEqual([200, 200, 200]);
-			expect(JSON.parse(result.duplicates[0].body)).toEqual({ received: true, ignored: 'duplicate' });
+			expect(JSON.parse(result.duplicates[0].body)).toEqual({
+				received: true,
+				ignored: 'duplicate',
+			});
 			expect(startedItems()).toHaveLength(1);
 		});
 
@@ -187,7 +211,7 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			expect(startedItems()).toHaveLength(1);
 		});
 
-		test('TikTok\'s own at-least-once deliveries (lifecycle events sent twice) start one run', async () => {
+		test("TikTok's own at-least-once deliveries (lifecycle events sent twice) start one run", async () => {
 			await activate({ events: ['authorization.removed'] });
 			emu.webhooks.callbackUrl = trigger?.productionUrl;
 			emu.webhooks.retry.duplicate = 1;
@@ -208,33 +232,64 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 
 		test('different events for the same post are not duplicates', async () => {
 			await activate();
-			await deliver({ event: 'post.publish.complete', content: { publish_id: PUBLISH_ID, publish_type: 'DIRECT_PUBLISH' } });
+			await deliver({
+				event: 'post.publish.complete',
+				content: { publish_id: PUBLISH_ID, publish_type: 'DIRECT_PUBLISH' },
+			});
 			await deliver();
-			expect(startedItems().map((item) => item.event)).toEqual(['post.publish.complete', 'post.publish.publicly_available']);
+			expect(startedItems().map((item) => item.event)).toEqual([
+				'post.publish.complete',
+				'post.publish.publicly_available',
+			]);
 		});
 	});
 
 	describe('event filter', () => {
 		test('by default only post.publish.complete and publicly_available start the workflow', async () => {
 			await activate();
-			const failed = await deliver({ event: 'post.publish.failed', content: { publish_id: PUBLISH_ID, reason: 'internal', publish_type: 'DIRECT_PUBLISH' } });
+			const failed = await deliver({
+				event: 'post.publish.failed',
+				content: { publish_id: PUBLISH_ID, reason: 'internal', publish_type: 'DIRECT_PUBLISH' },
+			});
 			expect(failed.status).toBe(200);
 			expect(JSON.parse(failed.body)).toEqual({ received: true, ignored: 'event_not_selected' });
 			const ping = await emu.webhooks.ping(trigger?.productionUrl);
 			await trigger?.idle();
 			expect(ping.status).toBe(200);
-			await deliver({ event: 'post.publish.complete', content: { publish_id: PUBLISH_ID, publish_type: 'DIRECT_PUBLISH' } });
+			await deliver({
+				event: 'post.publish.complete',
+				content: { publish_id: PUBLISH_ID, publish_type: 'DIRECT_PUBLISH' },
+			});
 			expect(startedItems().map((item) => item.event)).toEqual(['post.publish.complete']);
 		});
 
 		test('chosen events, with TikTok\'s "publicaly" spelling', async () => {
-			await activate({ events: ['post.publish.failed', 'post.publish.no_longer_publicaly_available'] });
-			await deliver({ event: 'post.publish.failed', content: { publish_id: PUBLISH_ID, reason: 'spam_risk_text', publish_type: 'DIRECT_PUBLISH' } });
-			await deliver({ event: 'post.publish.no_longer_publicaly_available', content: PUBLIC_CONTENT });
+			await activate({
+				events: ['post.publish.failed', 'post.publish.no_longer_publicaly_available'],
+			});
+			await deliver({
+				event: 'post.publish.failed',
+				content: {
+					publish_id: PUBLISH_ID,
+					reason: 'spam_risk_text',
+					publish_type: 'DIRECT_PUBLISH',
+				},
+			});
+			await deliver({
+				event: 'post.publish.no_longer_publicaly_available',
+				content: PUBLIC_CONTENT,
+			});
 			await deliver();
 			expect(startedItems()).toEqual([
-				expect.objectContaining({ event: 'post.publish.failed', reason: 'spam_risk_text', reasonDescription: expect.stringMatching(/risky/) }),
-				expect.objectContaining({ event: 'post.publish.no_longer_publicaly_available', postId: POST_ID }),
+				expect.objectContaining({
+					event: 'post.publish.failed',
+					reason: 'spam_risk_text',
+					reasonDescription: expect.stringMatching(/risky/),
+				}),
+				expect.objectContaining({
+					event: 'post.publish.no_longer_publicaly_available',
+					postId: POST_ID,
+				}),
 			]);
 		});
 
@@ -242,7 +297,9 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			await activate({ events: ['*'] });
 			await emu.webhooks.ping(trigger?.productionUrl);
 			await trigger?.idle();
-			expect(startedItems()).toEqual([expect.objectContaining({ event: 'tiktok.ping', reason: 'testing Webhook', postId: null })]);
+			expect(startedItems()).toEqual([
+				expect.objectContaining({ event: 'tiktok.ping', reason: 'testing Webhook', postId: null }),
+			]);
 		});
 
 		test('a signed body that is not an event is acknowledged and ignored', async () => {
@@ -260,29 +317,45 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			const other = await deliver({ userOpenId: 'some-other-open-id' });
 			expect(JSON.parse(other.body)).toEqual({ received: true, ignored: 'other_account' });
 			await deliver();
-			expect(startedItems()).toEqual([expect.objectContaining({ userOpenId: emu.defaultAccount.openId })]);
+			expect(startedItems()).toEqual([
+				expect.objectContaining({ userOpenId: emu.defaultAccount.openId }),
+			]);
 		});
 
-		test('without the filter, other accounts\' events start the workflow, without a share URL', async () => {
+		test("without the filter, other accounts' events start the workflow, without a share URL", async () => {
 			await activate();
 			await deliver({ userOpenId: 'some-other-open-id' });
-			expect(startedItems()).toEqual([expect.objectContaining({ userOpenId: 'some-other-open-id', postId: POST_ID, shareUrl: null })]);
+			expect(startedItems()).toEqual([
+				expect.objectContaining({
+					userOpenId: 'some-other-open-id',
+					postId: POST_ID,
+					shareUrl: null,
+				}),
+			]);
 		});
 
 		test('finds the open_id through user info when the OAuth2 token data lacks it', async () => {
-			await activate({ options: { onlyConnectedAccount: true } }, oauth2Credentials({ withOpenId: false }));
+			await activate(
+				{ options: { onlyConnectedAccount: true } },
+				oauth2Credentials({ withOpenId: false }),
+			);
 			expect(emu.requests.map((request) => request.path)).toContain('/v2/user/info/');
 			await deliver();
 			expect(startedItems()).toHaveLength(1);
 		});
 
 		test('works with the Refresh Token credential (client secret and open_id from it)', async () => {
-			const credentials = { c1: refreshTokenCredential(emu, { refreshToken: emu.issueTokens().refresh_token }) };
+			const credentials = {
+				c1: refreshTokenCredential(emu, { refreshToken: emu.issueTokens().refresh_token }),
+			};
 			await activate({ options: { onlyConnectedAccount: true } }, credentials);
 			await deliver({ userOpenId: 'someone-else' });
 			await deliver();
 			expect(startedItems()).toEqual([
-				expect.objectContaining({ userOpenId: emu.defaultAccount.openId, shareUrl: `https://www.tiktok.com/@emu.creator/video/${POST_ID}` }),
+				expect.objectContaining({
+					userOpenId: emu.defaultAccount.openId,
+					shareUrl: `https://www.tiktok.com/@emu.creator/video/${POST_ID}`,
+				}),
 			]);
 		});
 	});
@@ -290,21 +363,29 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 	describe('content and share URL', () => {
 		test('keeps a 19-digit post_id exact even when content carries it as a bare number', async () => {
 			await activate();
-			await deliver({ content: `{"publish_id":"${PUBLISH_ID}","publish_type":"DIRECT_PUBLISH","post_id":${POST_ID}}` });
+			await deliver({
+				content: `{"publish_id":"${PUBLISH_ID}","publish_type":"DIRECT_PUBLISH","post_id":${POST_ID}}`,
+			});
 			expect(startedItems()[0]).toMatchObject({ postId: POST_ID, content: { post_id: POST_ID } });
 		});
 
 		test('without a scope that reveals the username, events still flow, with shareUrl null', async () => {
 			await activate({}, oauth2Credentials({ scopes: ['user.info.basic'] }));
-			expect(trigger?.staticData()['node:Trigger']).toMatchObject({ connectedAccount: { username: null } });
+			expect(trigger?.staticData()['node:Trigger']).toMatchObject({
+				connectedAccount: { username: null },
+			});
 			await deliver();
-			expect(startedItems()).toEqual([expect.objectContaining({ postId: POST_ID, shareUrl: null })]);
+			expect(startedItems()).toEqual([
+				expect.objectContaining({ postId: POST_ID, shareUrl: null }),
+			]);
 		});
 
 		test('falls back to user info (user.info.profile) for the username without video.publish', async () => {
 			await activate({}, oauth2Credentials({ scopes: ['user.info.basic', 'user.info.profile'] }));
 			await deliver();
-			expect(startedItems()[0].shareUrl).toBe(`https://www.tiktok.com/@emu.creator/video/${POST_ID}`);
+			expect(startedItems()[0].shareUrl).toBe(
+				`https://www.tiktok.com/@emu.creator/video/${POST_ID}`,
+			);
 		});
 	});
 
@@ -316,23 +397,40 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			await deliver({ tamper: 'signature' });
 			await deliver();
 			const lines = logger.since(mark);
-			expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'TikTok Trigger rejected a request: signature_mismatch' }));
 			expect(lines).toContainEqual(
-				expect.objectContaining({ level: 'info', message: expect.stringContaining('n8n cannot register it at TikTok') }),
+				expect.objectContaining({
+					level: 'warn',
+					message: 'TikTok Trigger rejected a request: signature_mismatch',
+				}),
+			);
+			expect(lines).toContainEqual(
+				expect.objectContaining({
+					level: 'info',
+					message: expect.stringContaining('n8n cannot register it at TikTok'),
+				}),
 			);
 			const text = lines.map((line) => line.text).join('\n');
-			const tokenData = credentials.c1.data.oauthTokenData as { access_token: string; refresh_token: string };
-			for (const secret of [emu.app.clientSecret, tokenData.access_token, tokenData.refresh_token]) expect(text).not.toContain(secret);
+			const tokenData = credentials.c1.data.oauthTokenData as {
+				access_token: string;
+				refresh_token: string;
+			};
+			for (const secret of [emu.app.clientSecret, tokenData.access_token, tokenData.refresh_token])
+				expect(text).not.toContain(secret);
 		});
 	});
 
 	describe('setup errors', () => {
 		test('the open_id filter fails activation loudly when the account cannot be identified', async () => {
 			const credentials = oauth2Credentials({ withOpenId: false });
-			emu.faults.add({ target: 'userInfo', status: 400, times: 5, body: { data: {}, error: { code: 'invalid_params', message: 'no', log_id: 'L' } } });
-			await expect(activate({ options: { onlyConnectedAccount: true } }, credentials)).rejects.toThrow(
-				'Could not find out which TikTok account the credential belongs to',
-			);
+			emu.faults.add({
+				target: 'userInfo',
+				status: 400,
+				times: 5,
+				body: { data: {}, error: { code: 'invalid_params', message: 'no', log_id: 'L' } },
+			});
+			await expect(
+				activate({ options: { onlyConnectedAccount: true } }, credentials),
+			).rejects.toThrow('Could not find out which TikTok account the credential belongs to');
 		});
 
 		test('a credential without a client secret fails the request (n8n answers 500, TikTok redelivers)', async () => {
@@ -341,7 +439,9 @@ describe(`TikTok Trigger on n8n ${n8nLine}.x`, () => {
 			await activate({}, credentials);
 			const result = await deliver();
 			expect(result.status).toBe(500);
-			expect(trigger?.deliveries[0].error?.message).toBe('The TikTok credential has no Client Secret');
+			expect(trigger?.deliveries[0].error?.message).toBe(
+				'The TikTok credential has no Client Secret',
+			);
 			expect(startedItems()).toEqual([]);
 		});
 	});

@@ -20,8 +20,10 @@ describe('isDuplicateEvent', () => {
 		expect(REMEMBERED_EVENTS).toBe(1000);
 	});
 
-	test('marks n8n\'s static data as changed, so n8n saves it (it only notices assignments)', () => {
-		const workflowStaticData = ObservableObject.create({ 'node:TikTok Trigger': { recentEventKeys: ['a'] } }) as IDataObject;
+	test("marks n8n's static data as changed, so n8n saves it (it only notices assignments)", () => {
+		const workflowStaticData = ObservableObject.create({
+			'node:TikTok Trigger': { recentEventKeys: ['a'] },
+		}) as IDataObject;
 		const nodeData = workflowStaticData['node:TikTok Trigger'] as IDataObject;
 		expect(workflowStaticData.__dataChanged).toBe(false);
 		expect(isDuplicateEvent(nodeData, 'a')).toBe(true);

@@ -15,8 +15,15 @@ const POST_ID = '7602997517160123666';
 const noLink = () => null;
 
 /** `userOpenId: null` leaves user_openid out, as some TikTok products do. */
-function envelopeOf(event: string, content: unknown, createTime = 1770210873, userOpenId: string | null = '-000Y') {
-	const parsed = parseEnvelope(webhookBody('ck', event, createTime, userOpenId ?? undefined, content));
+function envelopeOf(
+	event: string,
+	content: unknown,
+	createTime = 1770210873,
+	userOpenId: string | null = '-000Y',
+) {
+	const parsed = parseEnvelope(
+		webhookBody('ck', event, createTime, userOpenId ?? undefined, content),
+	);
 	if (!parsed) throw new Error('not an envelope');
 	return parsed;
 }
@@ -55,7 +62,11 @@ describe('toEventItem', () => {
 
 	test('post.publish.failed carries the fail reason, explained', () => {
 		const item = toEventItem(
-			envelopeOf('post.publish.failed', { publish_id: PUBLISH_ID, reason: 'duration_check_failed', publish_type: 'DIRECT_PUBLISH' }),
+			envelopeOf('post.publish.failed', {
+				publish_id: PUBLISH_ID,
+				reason: 'duration_check_failed',
+				publish_type: 'DIRECT_PUBLISH',
+			}),
 			noLink,
 		);
 		expect(item).toMatchObject({ reason: 'duration_check_failed', postId: null, shareUrl: null });
@@ -69,21 +80,36 @@ describe('toEventItem', () => {
 		[9, 'Unknown reason code 9'],
 	])('authorization.removed reason %i reads "%s"', (reason, description) => {
 		const item = toEventItem(envelopeOf('authorization.removed', { reason }), noLink);
-		expect(item).toMatchObject({ event: 'authorization.removed', reason, reasonDescription: description, publishId: null });
+		expect(item).toMatchObject({
+			event: 'authorization.removed',
+			reason,
+			reasonDescription: description,
+			publishId: null,
+		});
 	});
 
 	test('the portal test ping: create_time in milliseconds still gives the right date', () => {
-		const item = toEventItem(envelopeOf('tiktok.ping', { reason: 'testing Webhook' }, 1752894700622), noLink);
-		expect(item).toMatchObject({ event: 'tiktok.ping', reason: 'testing Webhook', reasonDescription: null });
+		const item = toEventItem(
+			envelopeOf('tiktok.ping', { reason: 'testing Webhook' }, 1752894700622),
+			noLink,
+		);
+		expect(item).toMatchObject({
+			event: 'tiktok.ping',
+			reason: 'testing Webhook',
+			reasonDescription: null,
+		});
 		expect(item.eventTime).toBe('2025-07-19T03:11:40.622Z');
 	});
 
 	test('an event without user_openid (other TikTok products) and content that is not JSON', () => {
-		const item = toEventItem(envelopeOf('portability.download.ready', 'not json', 1770210873, null), noLink);
+		const item = toEventItem(
+			envelopeOf('portability.download.ready', 'not json', 1770210873, null),
+			noLink,
+		);
 		expect(item).toMatchObject({ userOpenId: null, content: 'not json', publishId: null });
 	});
 
-	test('the share URL builder sees the post id and the event\'s open_id', () => {
+	test("the share URL builder sees the post id and the event's open_id", () => {
 		const seen: unknown[] = [];
 		toEventItem(envelopeOf('post.publish.publicly_available', { post_id: POST_ID }), (...args) => {
 			seen.push(args);
@@ -125,9 +151,20 @@ describe('eventDedupeKey', () => {
 	test('differs between events, accounts, times and posts', () => {
 		const base = eventDedupeKey(envelopeOf('post.publish.publicly_available', content));
 		expect(eventDedupeKey(envelopeOf('post.publish.complete', content))).not.toBe(base);
-		expect(eventDedupeKey(envelopeOf('post.publish.publicly_available', content, 1770210874))).not.toBe(base);
-		expect(eventDedupeKey(envelopeOf('post.publish.publicly_available', content, 1770210873, 'other'))).not.toBe(base);
-		expect(eventDedupeKey(envelopeOf('post.publish.publicly_available', { ...content, post_id: '7602997517160123667' }))).not.toBe(base);
+		expect(
+			eventDedupeKey(envelopeOf('post.publish.publicly_available', content, 1770210874)),
+		).not.toBe(base);
+		expect(
+			eventDedupeKey(envelopeOf('post.publish.publicly_available', content, 1770210873, 'other')),
+		).not.toBe(base);
+		expect(
+			eventDedupeKey(
+				envelopeOf('post.publish.publicly_available', {
+					...content,
+					post_id: '7602997517160123667',
+				}),
+			),
+		).not.toBe(base);
 	});
 });
 

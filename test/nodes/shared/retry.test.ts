@@ -17,9 +17,12 @@ describe('retry policies', () => {
 	});
 
 	test('one rule for what is transient: 429, 5xx, lost answers; 400/403/404/416 not', () => {
-		for (const status of [429, 500, 502, 503, 504]) expect(isTransient({ httpStatus: status })).toBe(true);
-		for (const status of [400, 401, 403, 404, 416]) expect(isTransient({ httpStatus: status })).toBe(false);
-		for (const code of ['rate_limit_exceeded', 'internal_error', 'network_error']) expect(isTransient({ code })).toBe(true);
+		for (const status of [429, 500, 502, 503, 504])
+			expect(isTransient({ httpStatus: status })).toBe(true);
+		for (const status of [400, 401, 403, 404, 416])
+			expect(isTransient({ httpStatus: status })).toBe(false);
+		for (const code of ['rate_limit_exceeded', 'internal_error', 'network_error'])
+			expect(isTransient({ code })).toBe(true);
 		expect(isTransient({ code: 'invalid_params', httpStatus: 400 })).toBe(false);
 		expect(isTransient({ code: 'token_refresh_failed' })).toBe(false);
 		expect(isRateLimited({ httpStatus: 429 })).toBe(true);
@@ -37,7 +40,7 @@ describe('retry policies', () => {
 		expect(retryDelayMs({ delaysMs: [], jitter: 0.5 }, 1)).toBeUndefined();
 	});
 
-	test('TikTok\'s wait: Retry-After in seconds, else x-ratelimit-reset as a unix time or seconds left', () => {
+	test("TikTok's wait: Retry-After in seconds, else x-ratelimit-reset as a unix time or seconds left", () => {
 		expect(retryAfterMs({ 'retry-after': '3' })).toBe(3_000);
 		expect(retryAfterMs({ 'retry-after': ['0'] })).toBe(0);
 		expect(retryAfterMs({ 'x-ratelimit-reset': '20' })).toBe(20_000);
@@ -49,10 +52,24 @@ describe('retry policies', () => {
 	});
 
 	test('network errors: without a response, not cancellations', () => {
-		expect(isNetworkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-		expect(isNetworkError(Object.assign(new Error('timeout'), { isAxiosError: true, code: 'ECONNABORTED' }))).toBe(true);
-		expect(isNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET', response: { status: 500 } }))).toBe(false);
-		expect(isNetworkError(Object.assign(new Error('canceled'), { code: 'ERR_CANCELED', isAxiosError: true }))).toBe(false);
+		expect(isNetworkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+			true,
+		);
+		expect(
+			isNetworkError(
+				Object.assign(new Error('timeout'), { isAxiosError: true, code: 'ECONNABORTED' }),
+			),
+		).toBe(true);
+		expect(
+			isNetworkError(
+				Object.assign(new Error('x'), { code: 'ECONNRESET', response: { status: 500 } }),
+			),
+		).toBe(false);
+		expect(
+			isNetworkError(
+				Object.assign(new Error('canceled'), { code: 'ERR_CANCELED', isAxiosError: true }),
+			),
+		).toBe(false);
 		expect(isNetworkError(new TypeError('bug'))).toBe(false);
 		expect(isNetworkError(undefined)).toBe(false);
 	});

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as getInfo from './getInfo.operation';
+import * as getProfile from './getProfile.operation';
 
-export { getInfo };
+export { getInfo, getProfile };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,8 +20,16 @@ export const description: INodeProperties[] = [
 				description:
 					"Get the account's nickname, the privacy levels it offers, disabled interactions and its longest allowed video",
 			},
+			{
+				name: 'Get Profile and Stats',
+				value: 'getProfile',
+				action: 'Get profile and stats',
+				description:
+					"Get the account's profile (name, username, bio, avatar, verified) and its follower, following, likes and video counts",
+			},
 		],
 		default: 'getInfo',
 	},
 	...getInfo.description,
+	...getProfile.description,
 ];

@@ -3,10 +3,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { queryCreatorInfo } from '../../../shared/api/creatorInfo';
 import { PUBLISH_PATHS, sendPublishInit } from '../../../shared/api/publish';
-import { waitForFinalStatus } from '../../../shared/api/status';
+import { waitForPost } from '../../../shared/api/findPost';
 import { failedAfterInit } from '../../../shared/errors/nodeErrors';
 import { checkAgainstCreator } from '../../input/directPost';
-import { privacyLevelProperty, waitProperties } from '../common.descriptions';
+import { findPostRequestFrom } from '../../input/wait';
+import {
+	findPostWhenWaitingProperty,
+	privacyLevelProperty,
+	waitProperties,
+} from '../common.descriptions';
 import { publishOutput } from '../publishOutput';
 import { DESCRIPTION_MAX_UNITS, MAX_PHOTOS, readPhotoPost, TITLE_MAX_UNITS } from './publish.input';
 import type { PhotoPost } from './publish.input';
@@ -110,6 +115,7 @@ const properties: INodeProperties[] = [
 					'Whether to turn comments off for this post. An account that has comments off in its TikTok settings always posts with comments off.',
 				...directPostOnly,
 			},
+			findPostWhenWaitingProperty,
 			...waitProperties,
 			{
 				displayName: 'Your Brand',
@@ -137,6 +143,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const post = readPhotoPost.call(this, itemIndex);
 	const body =
 		post.postMode === 'directPost' ? await directPostBody.call(this, post) : draftBody(post);
+	const sentAtMs = Date.now();
 	const { publishId } = await sendPublishInit.call(
 		this,
 		itemIndex,
@@ -152,7 +159,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	try {
 		const waited = post.wait
-			? await waitForFinalStatus.call(this, publishId, post.wait)
+			? await waitForPost.call(
+					this,
+					publishId,
+					post.wait,
+					findPostRequestFrom(post.options, post.title.trim() || post.description, sentAtMs),
+				)
 			: undefined;
 		return publishOutput(accepted, waited);
 	} catch (error) {

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as cancel from './cancel.operation';
 import * as getStatus from './getStatus.operation';
 
-export { getStatus };
+export { cancel, getStatus };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,6 +13,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['post'] } },
 		options: [
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a post',
+				description:
+					'Cancel a post that TikTok is still downloading from a URL, by its publish ID (best effort)',
+			},
 			{
 				name: 'Get Status',
 				value: 'getStatus',
@@ -23,4 +31,5 @@ export const description: INodeProperties[] = [
 		default: 'getStatus',
 	},
 	...getStatus.description,
+	...cancel.description,
 ];

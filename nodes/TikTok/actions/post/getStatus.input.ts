@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { FindPostRequest } from '../../../shared/api/findPost';
 import type { WaitOptions } from '../../../shared/api/status';
 import { inputChecker } from '../../input/checker';
 import type { InputChecker } from '../../input/checker';
@@ -11,6 +12,14 @@ export interface StatusInput {
 	publishId: string;
 	wait?: WaitOptions;
 	errorOnFailure: boolean;
+	/** Set with Find Post in Video List: the caption to look for */
+	find?: FindPostRequest;
+}
+
+interface StatusOptions {
+	errorOnFailure?: boolean;
+	findPostInVideoList?: boolean;
+	title?: unknown;
 }
 
 /** The item's Get Status parameters, checked before the request. */
@@ -18,8 +27,10 @@ export function readStatusInput(this: IExecuteFunctions, itemIndex: number): Sta
 	const check = inputChecker(this, itemIndex);
 	const publishId = publishIdFrom(check, this.getNodeParameter('publishId', itemIndex, ''));
 	const wait = waitOptionsFrom(check, waitParameters.call(this, itemIndex));
-	const options = this.getNodeParameter('options', itemIndex, {}) as { errorOnFailure?: boolean };
-	return { check, publishId, wait, errorOnFailure: options.errorOnFailure === true };
+	const options = this.getNodeParameter('options', itemIndex, {}) as StatusOptions;
+	const find =
+		options.findPostInVideoList === true ? { caption: String(options.title ?? '') } : undefined;
+	return { check, publishId, wait, errorOnFailure: options.errorOnFailure === true, find };
 }
 
 /** The top-level wait parameters; n8n hides (and drops) the timeout and interval unless waiting. */

@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchPostStatus, waitForFinalStatus } from '../../../shared/api/status';
+import { findPost, waitForPost } from '../../../shared/api/findPost';
+import type { FoundPost } from '../../../shared/api/findPost';
+import { fetchPostStatus } from '../../../shared/api/status';
 import type { PostStatus } from '../../../shared/api/status';
 import { tikTokErrorContext, tikTokOperationError } from '../../../shared/errors/nodeErrors';
 import type { InputChecker } from '../../input/checker';
-import { waitProperties } from '../common.descriptions';
+import { findPostProperties, waitProperties } from '../common.descriptions';
 import { describePublishId, readStatusInput } from './getStatus.input';
 
 const properties: INodeProperties[] = [
@@ -35,6 +37,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to stop with an error when TikTok reports the post FAILED. Off, a failed post is output data (status FAILED with failReason), so the workflow can branch on it.',
 			},
+			...findPostProperties,
 		],
 	},
 ];
@@ -49,17 +52,20 @@ export const description = updateDisplayOptions(
  * status with timedOut true, and FAILED is data unless the user asks for an error.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const { check, publishId, wait, errorOnFailure } = readStatusInput.call(this, itemIndex);
+	const { check, publishId, wait, errorOnFailure, find } = readStatusInput.call(this, itemIndex);
 
 	let result: IDataObject & PostStatus;
+	let found: FoundPost | undefined;
 	if (wait) {
-		const { status, timedOut } = await waitForFinalStatus.call(this, publishId, wait);
-		result = { ...status, timedOut };
+		const waited = await waitForPost.call(this, publishId, wait, find);
+		result = { ...waited.status, timedOut: waited.timedOut };
+		found = waited.found;
 	} else {
 		result = await fetchPostStatus.call(this, publishId, { itemIndex });
+		found = find && (await findPost.call(this, result, find, { itemIndex }));
 	}
 	if (errorOnFailure && result.status === 'FAILED') throw publishFailedError(check, result);
-	return { ...result, ...describePublishId(publishId) };
+	return { ...result, ...describePublishId(publishId), ...found };
 }
 
 /** The error the user asked for with "Error on Failure", with TikTok's reason explained. */

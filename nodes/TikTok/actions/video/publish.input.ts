@@ -13,7 +13,7 @@ export const MAX_CAPTION_UNITS = 2200;
 const MAX_COVER_TIMESTAMP_MS = 2 ** 31 - 1;
 
 export type { PostMode };
-export const VIDEO_SOURCES = ['binary', 'url'] as const;
+export const VIDEO_SOURCES = ['binary', 'url', 'urlUpload'] as const;
 export type VideoSource = (typeof VIDEO_SOURCES)[number];
 
 export interface VideoPublishOptions extends DirectPostOptions {
@@ -23,6 +23,7 @@ export interface VideoPublishOptions extends DirectPostOptions {
 	waitForCompletion?: boolean;
 	waitTimeoutSeconds?: number;
 	pollIntervalSeconds?: number;
+	findPostInVideoList?: boolean;
 }
 
 export interface VideoPublishInput {
@@ -67,7 +68,7 @@ export function readVideoPublishInput(
 				? String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim()
 				: '',
 		videoUrl:
-			source === 'url' ? String(this.getNodeParameter('videoUrl', itemIndex, '')).trim() : '',
+			source === 'binary' ? '' : String(this.getNodeParameter('videoUrl', itemIndex, '')).trim(),
 		title: postMode === 'directPost' ? String(this.getNodeParameter('title', itemIndex, '')) : '',
 		privacyLevel:
 			postMode === 'directPost'
@@ -77,8 +78,9 @@ export function readVideoPublishInput(
 		preferredChunkSize: Math.round((options.chunkSizeMb ?? DEFAULT_CHUNK_SIZE_MB) * 1_000_000),
 	};
 	if (source === 'url') checkVideoUrl(check, input.videoUrl);
+	if (source === 'urlUpload') checkUploadUrl(check, input.videoUrl);
 	if (postMode === 'directPost') checkPostInfo(check, input);
-	if (source === 'binary' && options.chunkSizeMb !== undefined) {
+	if (source !== 'url' && options.chunkSizeMb !== undefined) {
 		check.numberInRange(
 			'Chunk Size (MB)',
 			options.chunkSizeMb,
@@ -143,6 +145,30 @@ function checkVideoUrl(check: InputChecker, videoUrl: string): void {
 			'Video URL',
 			`it points to a .${extension} file, and TikTok takes MP4, MOV or WebM videos`,
 			'Link to the MP4 (recommended), MOV or WebM file itself, not to an image, a page or another format.',
+		);
+	}
+}
+
+/** Any http(s) URL n8n can download (TikTok never sees it), without a user name or password in it. */
+function checkUploadUrl(check: InputChecker, videoUrl: string): void {
+	let url: URL | undefined;
+	try {
+		url = new URL(videoUrl);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw check.invalid(
+			'Video URL',
+			videoUrl ? 'it is not an http or https URL' : 'it is empty',
+			'Enter the full http:// or https:// URL of the video file; n8n downloads it and uploads it to TikTok.',
+		);
+	}
+	if (url.username || url.password) {
+		throw check.invalid(
+			'Video URL',
+			'the URL contains a user name or password',
+			'Use a presigned or public link, or download the video with the HTTP Request node (with a credential) and publish it with Source "Binary Data".',
 		);
 	}
 }

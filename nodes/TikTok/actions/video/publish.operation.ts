@@ -2,11 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PUBLISH_PATHS, sendPublishInit } from '../../../shared/api/publish';
-import { waitForFinalStatus } from '../../../shared/api/status';
+import { waitForPost } from '../../../shared/api/findPost';
 import { failedAfterInit, tikTokOperationError } from '../../../shared/errors/nodeErrors';
+import { findPostRequestFrom } from '../../input/wait';
 import { DEFAULT_CHUNK_SIZE_MB, uploadChunks } from '../../upload';
 import type { UploadResult } from '../../upload';
-import { privacyLevelProperty, waitProperties } from '../common.descriptions';
+import {
+	findPostWhenWaitingProperty,
+	privacyLevelProperty,
+	waitProperties,
+} from '../common.descriptions';
 import { publishOutput } from '../publishOutput';
 import { MAX_CAPTION_UNITS, readVideoPublishInput } from './publish.input';
 import { readMedia, videoInitBody } from './publish.request';
@@ -55,6 +60,12 @@ const properties: INodeProperties[] = [
 				description:
 					'An https URL on a domain or URL prefix verified for your TikTok app; TikTok downloads it',
 			},
+			{
+				name: 'URL (Uploaded by This Node)',
+				value: 'urlUpload',
+				description:
+					'Any http(s) URL (a CDN, a presigned S3 link, a render service), no verification needed; n8n downloads it and uploads it to TikTok in chunks, streamed',
+			},
 		],
 		default: 'binary',
 	},
@@ -77,6 +88,17 @@ const properties: INodeProperties[] = [
 		description:
 			'Public https URL of the video, without redirects, on a domain or URL prefix verified for your app at developers.tiktok.com (URL properties)',
 		displayOptions: { show: { source: ['url'] } },
+	},
+	{
+		displayName: 'Video URL',
+		name: 'videoUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://bucket.s3.amazonaws.com/clip.mp4?X-Amz-Signature=...',
+		description:
+			'Http(s) URL of the video file (MP4, MOV or WebM, up to 4 GB); the server must state its size. n8n downloads it in ranged pieces while uploading, so it needs no domain verification and never touches the disk.',
+		displayOptions: { show: { source: ['urlUpload'] } },
 	},
 	{
 		displayName: 'Title',
@@ -120,7 +142,7 @@ const properties: INodeProperties[] = [
 				default: DEFAULT_CHUNK_SIZE_MB,
 				description:
 					"Largest upload request, in MB of 1,000,000 bytes (5 to 64); the video is cut into equal chunks up to this size. Larger chunks mean fewer requests; memory does not grow with them, as the bytes stream from n8n's binary data. 5 is sent as 5,242,880 bytes, the smallest size TikTok accepts under both readings of MB.",
-				displayOptions: { show: { '/source': ['binary'] } },
+				displayOptions: { show: { '/source': ['binary', 'urlUpload'] } },
 			},
 			{
 				displayName: 'Cover Timestamp (Ms)',
@@ -156,6 +178,7 @@ const properties: INodeProperties[] = [
 				description: 'Whether to turn Stitches off for this post',
 				displayOptions: { show: directPostOnly },
 			},
+			findPostWhenWaitingProperty,
 			...waitProperties,
 			{
 				displayName: 'Your Brand (Promotional Content)',
@@ -184,7 +207,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const input = readVideoPublishInput.call(this, itemIndex);
 	const media = await readMedia.call(this, input);
 	const body = await videoInitBody.call(this, input, media);
-	const transfer = media.kind === 'binary' ? 'upload' : 'pull';
+	const transfer = media.kind === 'url' ? 'pull' : 'upload';
+	const sentAtMs = Date.now();
 	const init = await sendPublishInit.call(
 		this,
 		itemIndex,
@@ -195,12 +219,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { publishId } = init;
 	try {
 		let upload: UploadResult | undefined;
-		if (media.kind === 'binary') {
+		if (media.kind !== 'url') {
 			upload = await uploadVideo.call(this, itemIndex, media, init.uploadUrl);
 			await init.claim.uploaded();
 		}
 		const waited = input.wait
-			? await waitForFinalStatus.call(this, publishId, input.wait)
+			? await waitForPost.call(
+					this,
+					publishId,
+					input.wait,
+					findPostRequestFrom(input.options, input.title, sentAtMs),
+				)
 			: undefined;
 		const uploadedBytes = upload?.bytes ?? null;
 		const accepted = { publishId, postMode: input.postMode, source: input.source, uploadedBytes };
@@ -213,7 +242,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 async function uploadVideo(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	media: Extract<Media, { kind: 'binary' }>,
+	media: Extract<Media, { kind: 'binary' | 'urlUpload' }>,
 	uploadUrl: string | undefined,
 ): Promise<UploadResult> {
 	if (!uploadUrl) {

@@ -5,6 +5,8 @@ import type { InputChecker } from '../../input/checker';
 import { checkAgainstCreator } from '../../input/directPost';
 import { readBinaryVideo } from '../../media/binarySource';
 import type { BinaryVideo } from '../../media/binarySource';
+import { readUrlVideo } from '../../media/urlSource';
+import type { UrlVideo } from '../../media/urlSource';
 import { planChunks } from '../../upload';
 import type { ChunkPlan } from '../../upload';
 import type { VideoPublishInput } from './publish.input';
@@ -13,11 +15,18 @@ import type { VideoPublishInput } from './publish.input';
 const MAX_DRAFT_DURATION_SEC = 600;
 
 export type Media =
-	{ kind: 'binary'; video: BinaryVideo; plan: ChunkPlan } | { kind: 'url'; url: string };
+	| { kind: 'binary'; video: BinaryVideo; plan: ChunkPlan }
+	| { kind: 'urlUpload'; video: UrlVideo; plan: ChunkPlan }
+	| { kind: 'url'; url: string };
 
 /** The video to publish: a URL TikTok pulls, or the item's binary data with its chunk plan. */
 export async function readMedia(this: IExecuteFunctions, input: VideoPublishInput): Promise<Media> {
 	if (input.source === 'url') return { kind: 'url', url: input.videoUrl };
+	if (input.source === 'urlUpload') {
+		// n8n downloads it: size and first bytes are read now, before any request to TikTok
+		const video = await readUrlVideo.call(this, input.check, input.videoUrl);
+		return { kind: 'urlUpload', video, plan: planChunks(video.size, input.preferredChunkSize) };
+	}
 	const video = await readBinaryVideo.call(this, input.check, input.binaryPropertyName);
 	return { kind: 'binary', video, plan: planChunks(video.size, input.preferredChunkSize) };
 }
@@ -29,7 +38,8 @@ export async function videoInitBody(
 	media: Media,
 ): Promise<IDataObject> {
 	const { check } = input;
-	const durationSec = media.kind === 'binary' ? media.video.durationSec : null;
+	const durationSec = media.kind === 'url' ? null : media.video.durationSec;
+	const videoField = media.kind === 'urlUpload' ? 'Video URL' : 'Input Binary Field';
 	const sourceInfo =
 		media.kind === 'url'
 			? { source: 'PULL_FROM_URL', video_url: media.url }
@@ -41,7 +51,13 @@ export async function videoInitBody(
 				};
 	if (input.postMode === 'draft') {
 		// The inbox endpoint takes source_info only, and needs just video.upload (creator info needs video.publish)
-		checkDuration(check, durationSec, MAX_DRAFT_DURATION_SEC, "TikTok's API accepts drafts");
+		checkDuration(
+			check,
+			durationSec,
+			MAX_DRAFT_DURATION_SEC,
+			"TikTok's API accepts drafts",
+			videoField,
+		);
 		return { source_info: sourceInfo };
 	}
 	const creator = await queryCreatorInfo.call(this, check.itemIndex);
@@ -53,7 +69,7 @@ export async function videoInitBody(
 	const account = creator.info.nickname
 		? `the account "${creator.info.nickname}" may post`
 		: 'the account may post';
-	checkDuration(check, durationSec, creator.info.maxVideoPostDurationSec, account);
+	checkDuration(check, durationSec, creator.info.maxVideoPostDurationSec, account, videoField);
 	checkCover(check, input.options.videoCoverTimestampMs, durationSec);
 	const { options } = input;
 	return {
@@ -77,10 +93,11 @@ function checkDuration(
 	durationSec: number | null,
 	maxSec: number | null,
 	who: string,
+	field = 'Input Binary Field',
 ): void {
 	if (durationSec === null || maxSec === null || durationSec <= maxSec) return;
 	throw check.invalid(
-		'Input Binary Field',
+		field,
 		`the video lasts ${formatSeconds(durationSec)} and ${who} at most ${formatSeconds(maxSec)}`,
 		`Trim the video to ${formatSeconds(maxSec)} or less, for example with FFmpeg, then publish again.`,
 	);

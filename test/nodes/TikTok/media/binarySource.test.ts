@@ -3,11 +3,20 @@ import type { INode } from 'n8n-workflow';
 import { InputChecker } from '../../../../nodes/TikTok/input/checker';
 import { checkVideoSize } from '../../../../nodes/TikTok/media/binarySource';
 
-const node: INode = { id: 'n1', name: 'TikTok', type: 'n8n-nodes-tiktok-publisher.tikTok', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n1',
+	name: 'TikTok',
+	type: 'n8n-nodes-tiktok-publisher.tikTok',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 describe('checkVideoSize (sizes a test cannot cheaply create as binary data)', () => {
 	test('4,000,000,000 bytes is the largest video: 4 GB under both readings of "GB"', () => {
-		expect(() => checkVideoSize(new InputChecker(node, 0), 4_000_000_000, 'long.mp4')).not.toThrow();
+		expect(() =>
+			checkVideoSize(new InputChecker(node, 0), 4_000_000_000, 'long.mp4'),
+		).not.toThrow();
 		expect(() => checkVideoSize(new InputChecker(node, 0), 4_000_000_001, 'long.mp4')).toThrow(
 			'Invalid "Input Binary Field": the file "long.mp4" is 4000000001 bytes and TikTok accepts videos up to 4 GB (the node allows 4000000000 bytes, the limit under both readings of "GB")',
 		);
@@ -25,6 +34,8 @@ describe('checkVideoSize (sizes a test cannot cheaply create as binary data)', (
 	});
 
 	test('an empty file', () => {
-		expect(() => checkVideoSize(new InputChecker(node, 0), 0, 'empty.mp4')).toThrow('Invalid "Input Binary Field": the file "empty.mp4" is empty (0 bytes)');
+		expect(() => checkVideoSize(new InputChecker(node, 0), 0, 'empty.mp4')).toThrow(
+			'Invalid "Input Binary Field": the file "empty.mp4" is empty (0 bytes)',
+		);
 	});
 });

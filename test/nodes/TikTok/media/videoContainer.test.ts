@@ -3,7 +3,10 @@ import { isoHead, sampleMp4, webmHead } from '../../../fixtures/sampleVideo';
 
 describe('inspectVideoHead', () => {
 	test('MP4 with its duration from mvhd (version 0 and 1)', () => {
-		expect(inspectVideoHead(isoHead({ durationSec: 42.5 }))).toEqual({ container: 'mp4', durationSec: 42.5 });
+		expect(inspectVideoHead(isoHead({ durationSec: 42.5 }))).toEqual({
+			container: 'mp4',
+			durationSec: 42.5,
+		});
 		expect(inspectVideoHead(isoHead({ durationSec: 3600, mvhdVersion: 1 }))).toEqual({
 			container: 'mp4',
 			durationSec: 3600,
@@ -23,7 +26,10 @@ describe('inspectVideoHead', () => {
 
 	test('duration unknown when the media data comes before moov', () => {
 		const file = sampleMp4(200_000, { moovAtEnd: true, durationSec: 12 });
-		expect(inspectVideoHead(file.subarray(0, 100_000))).toEqual({ container: 'mp4', durationSec: null });
+		expect(inspectVideoHead(file.subarray(0, 100_000))).toEqual({
+			container: 'mp4',
+			durationSec: null,
+		});
 	});
 
 	test('a 64-bit mdat size is walked past', () => {
@@ -46,10 +52,16 @@ describe('inspectVideoHead', () => {
 		[Buffer.from('89504e470d0a1a0a0000', 'hex'), 'a PNG image'],
 		[Buffer.from('ffd8ffe000104a464946', 'hex'), 'a JPEG image'],
 		[Buffer.from('GIF89a......'), 'a GIF image'],
-		[Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI LIST')]), 'an AVI video, which TikTok does not accept'],
+		[
+			Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI LIST')]),
+			'an AVI video, which TikTok does not accept',
+		],
 		[Buffer.from('<!DOCTYPE html><html>'), 'an HTML page (a download link rather than the file?)'],
 		[Buffer.alloc(0), 'an empty file'],
-		[Buffer.from([0x00, 0x00, 0x00, 0x20, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]), 'an M4A audio file'],
+		[
+			Buffer.from([0x00, 0x00, 0x00, 0x20, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]),
+			'an M4A audio file',
+		],
 		[Buffer.from('plain text'), 'no known video format'],
 	])('recognises non-video %#', (head, looksLike) => {
 		expect(inspectVideoHead(head)).toEqual({ container: null, looksLike });

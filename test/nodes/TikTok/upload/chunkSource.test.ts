@@ -1,7 +1,18 @@
 import { Readable } from 'node:stream';
 
-import { ChunkBody, planChunks, SourceSizeError, streamSource } from '../../../../nodes/TikTok/upload';
-import type { ChunkPayload, ChunkPlan, OpenPieces, PlannedChunk, UploadSource } from '../../../../nodes/TikTok/upload';
+import {
+	ChunkBody,
+	planChunks,
+	SourceSizeError,
+	streamSource,
+} from '../../../../nodes/TikTok/upload';
+import type {
+	ChunkPayload,
+	ChunkPlan,
+	OpenPieces,
+	PlannedChunk,
+	UploadSource,
+} from '../../../../nodes/TikTok/upload';
 
 const MIB = 1024 * 1024;
 
@@ -44,10 +55,13 @@ async function bodyOf(source: UploadSource, chunk: PlannedChunk): Promise<ChunkP
 
 /** Counts how often the source is opened. */
 function counted(open: OpenPieces): OpenPieces & { opens: number } {
-	const wrapped = Object.assign(() => {
-		wrapped.opens++;
-		return open();
-	}, { opens: 0 });
+	const wrapped = Object.assign(
+		() => {
+			wrapped.opens++;
+			return open();
+		},
+		{ opens: 0 },
+	);
 	return wrapped;
 }
 
@@ -71,13 +85,16 @@ describe('streamSource', () => {
 		['pieces larger than a chunk', [7 * MIB]],
 		['empty pieces in between', [0, 999_999, 0, 1]],
 		['one byte at a time, then big', [1, 1, 1, 4 * MIB]],
-	])('re-cuts %s into exactly the planned chunks, opening the source once', async (_name, sizes) => {
-		const open = counted(() => piecesOf(source, sizes));
-		const chunks = await cutAll(open, plan);
-		expect(chunks.map((c) => c.length)).toEqual(plan.chunks.map((c) => c.length));
-		expect(Buffer.concat(chunks).equals(source)).toBe(true);
-		expect(open.opens).toBe(1);
-	});
+	])(
+		're-cuts %s into exactly the planned chunks, opening the source once',
+		async (_name, sizes) => {
+			const open = counted(() => piecesOf(source, sizes));
+			const chunks = await cutAll(open, plan);
+			expect(chunks.map((c) => c.length)).toEqual(plan.chunks.map((c) => c.length));
+			expect(Buffer.concat(chunks).equals(source)).toBe(true);
+			expect(open.opens).toBe(1);
+		},
+	);
 
 	test('a file stream works as a source, and is destroyed at the end', async () => {
 		const stream = Readable.from(piecesOf(source, [100_000]));
@@ -87,9 +104,15 @@ describe('streamSource', () => {
 
 	test('an in-memory buffer is handed out as views, without copying', async () => {
 		const videoSource = streamSource(() => [source], size);
-		const views = await Promise.all(plan.chunks.map(async (chunk) => await bodyOf(videoSource, chunk)));
-		expect(views.every((view) => Buffer.isBuffer(view) && view.buffer === source.buffer)).toBe(true);
-		expect(views.map((view) => (view as Buffer).byteOffset)).toEqual(plan.chunks.map((c) => source.byteOffset + c.start));
+		const views = await Promise.all(
+			plan.chunks.map(async (chunk) => await bodyOf(videoSource, chunk)),
+		);
+		expect(views.every((view) => Buffer.isBuffer(view) && view.buffer === source.buffer)).toBe(
+			true,
+		);
+		expect(views.map((view) => (view as Buffer).byteOffset)).toEqual(
+			plan.chunks.map((c) => source.byteOffset + c.start),
+		);
 	});
 
 	test('a chunk sent again after a broken attempt is re-read from a reopened source', async () => {
@@ -103,7 +126,11 @@ describe('streamSource', () => {
 		expect(again.equals(source.subarray(plan.chunks[1].start, plan.chunks[1].end + 1))).toBe(true);
 		expect(open.opens).toBe(2);
 		// The next chunk follows on from there, without opening again
-		expect((await read(await bodyOf(videoSource, plan.chunks[2]))).equals(source.subarray(plan.chunks[2].start))).toBe(true);
+		expect(
+			(await read(await bodyOf(videoSource, plan.chunks[2]))).equals(
+				source.subarray(plan.chunks[2].start),
+			),
+		).toBe(true);
 		expect(open.opens).toBe(2);
 	});
 
@@ -122,15 +149,23 @@ describe('streamSource', () => {
 		for await (const piece of piecesOfBody(await bodyOf(videoSource, plan.chunks[0]))) {
 			if (piece.length > 0) break;
 		}
-		expect((await read(await bodyOf(videoSource, plan.chunks[1]))).equals(source.subarray(plan.chunks[1].start, plan.chunks[1].end + 1))).toBe(true);
+		expect(
+			(await read(await bodyOf(videoSource, plan.chunks[1]))).equals(
+				source.subarray(plan.chunks[1].start, plan.chunks[1].end + 1),
+			),
+		).toBe(true);
 		expect(open.opens).toBe(1);
 	});
 
 	test('a short source: the body fails before its last byte, and the failure is kept', async () => {
 		const videoSource = streamSource(() => piecesOf(source.subarray(0, size - 1), [MIB]), size);
-		expect((await read(await bodyOf(videoSource, plan.chunks[0]))).length).toBe(plan.chunks[0].length);
+		expect((await read(await bodyOf(videoSource, plan.chunks[0]))).length).toBe(
+			plan.chunks[0].length,
+		);
 		await read(await bodyOf(videoSource, plan.chunks[1]));
-		await expect(read(await bodyOf(videoSource, plan.chunks[2]))).rejects.toThrow(new SourceSizeError(size, size - 1));
+		await expect(read(await bodyOf(videoSource, plan.chunks[2]))).rejects.toThrow(
+			new SourceSizeError(size, size - 1),
+		);
 		expect(videoSource.failure).toBeInstanceOf(SourceSizeError);
 	});
 
@@ -141,7 +176,8 @@ describe('streamSource', () => {
 		await read(await bodyOf(videoSource, plan.chunks[1]));
 		const handedOut: number[] = [];
 		const final = async () => {
-			for await (const piece of piecesOfBody(await bodyOf(videoSource, plan.chunks[2]))) handedOut.push(piece.length);
+			for await (const piece of piecesOfBody(await bodyOf(videoSource, plan.chunks[2])))
+				handedOut.push(piece.length);
 		};
 		await expect(final()).rejects.toThrow(`holds more than the ${size} bytes`);
 		expect(handedOut.reduce((a, b) => a + b, 0)).toBeLessThan(plan.chunks[2].length);
@@ -150,6 +186,8 @@ describe('streamSource', () => {
 	});
 
 	test('a 1-byte file is one 1-byte chunk', async () => {
-		expect(await cutAll(() => [Buffer.from([42])], planChunks(1, 5 * MIB))).toEqual([Buffer.from([42])]);
+		expect(await cutAll(() => [Buffer.from([42])], planChunks(1, 5 * MIB))).toEqual([
+			Buffer.from([42]),
+		]);
 	});
 });

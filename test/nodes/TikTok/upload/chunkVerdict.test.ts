@@ -18,10 +18,12 @@ describe('chunk verdicts', () => {
 		expect(parseCommittedRange(header)).toEqual(expected);
 	});
 
-	test('a stalled chunk is given up early enough that every attempt fits TikTok\'s one-hour upload window', () => {
+	test("a stalled chunk is given up early enough that every attempt fits TikTok's one-hour upload window", () => {
 		const { delaysMs } = RETRY_POLICIES.uploadChunk;
 		const worstCaseBackoffMs = Math.max(...delaysMs) * delaysMs.length;
-		expect(CHUNK_IDLE_TIMEOUT_MS * (delaysMs.length + 1) + worstCaseBackoffMs).toBeLessThan(3_600_000);
+		expect(CHUNK_IDLE_TIMEOUT_MS * (delaysMs.length + 1) + worstCaseBackoffMs).toBeLessThan(
+			3_600_000,
+		);
 		expect(CHUNK_IDLE_TIMEOUT_MS).toBeGreaterThanOrEqual(60_000);
 	});
 });

@@ -21,11 +21,17 @@ let file: { path: string; size: number; sha256: string };
 let plan: ChunkPlan;
 
 beforeAll(async () => {
-	emu = await startEmulator({ settings: { pendingShareCap: 1000, rateLimits: { inboxInit: Number.POSITIVE_INFINITY } } });
+	emu = await startEmulator({
+		settings: { pendingShareCap: 1000, rateLimits: { inboxInit: Number.POSITIVE_INFINITY } },
+	});
 	dir = await mkdtemp(join(tmpdir(), 'tiktok-engine-'));
 	// Three chunks of 5 MiB, the final one 2 bytes longer
 	const size = 3 * 5 * MIB + 2;
-	file = { path: join(dir, 'clip.mp4'), size, sha256: await writeSampleMp4(join(dir, 'clip.mp4'), size) };
+	file = {
+		path: join(dir, 'clip.mp4'),
+		size,
+		sha256: await writeSampleMp4(join(dir, 'clip.mp4'), size),
+	};
 	plan = planChunks(size, 5 * MIB);
 });
 
@@ -43,7 +49,10 @@ async function upload(overrides: Partial<UploadRequest> = {}, context = engineCo
 		uploadUrl,
 		plan,
 		contentType: 'video/mp4',
-		source: streamSource(() => createReadStream(file.path, { highWaterMark: 64 * 1024 }), file.size),
+		source: streamSource(
+			() => createReadStream(file.path, { highWaterMark: 64 * 1024 }),
+			file.size,
+		),
 		retryPolicy: FAST_RETRIES,
 		...overrides,
 	};
@@ -58,23 +67,39 @@ describe('uploadChunks against the emulator', () => {
 	test('a 1-byte file: one PUT, byte-exact', async () => {
 		const one = planChunks(1, 5 * MIB);
 		const { publishId, uploadUrl } = await openUpload(emu, one);
-		const result = await uploadChunks.call(engineContext(), { uploadUrl, plan: one, contentType: 'video/mp4', source: streamSource(() => [Buffer.from([0x42])], 1) });
+		const result = await uploadChunks.call(engineContext(), {
+			uploadUrl,
+			plan: one,
+			contentType: 'video/mp4',
+			source: streamSource(() => [Buffer.from([0x42])], 1),
+		});
 		expect(result).toMatchObject({ bytes: 1, chunkSize: 1, chunks: 1 });
-		expect(emu.getUpload(publishId)).toMatchObject({ complete: true, putCount: 1, sha256: sha256(Buffer.from([0x42])) });
+		expect(emu.getUpload(publishId)).toMatchObject({
+			complete: true,
+			putCount: 1,
+			sha256: sha256(Buffer.from([0x42])),
+		});
 	});
 
 	test('streams a file in exact chunks, in order, without Authorization, logging progress without the URL', async () => {
 		const { result, error, inspection, uploadUrl, context } = await upload();
 		expect(error).toBeUndefined();
 		expect(result).toMatchObject({ bytes: file.size, chunkSize: 5 * MIB, chunks: 3 });
-		expect(inspection()).toMatchObject({ complete: true, putCount: 3, sha256: file.sha256, sawAuthorizationHeader: false });
+		expect(inspection()).toMatchObject({
+			complete: true,
+			putCount: 3,
+			sha256: file.sha256,
+			sawAuthorizationHeader: false,
+		});
 		expect(inspection().contentTypes).toEqual(['video/mp4', 'video/mp4', 'video/mp4']);
 		expect(inspection().attempts.map((a) => a.contentRange)).toEqual([
 			`bytes 0-5242879/${file.size}`,
 			`bytes 5242880-10485759/${file.size}`,
 			`bytes 10485760-${file.size - 1}/${file.size}`,
 		]);
-		expect(context.logs.filter((line) => line.startsWith('TikTok upload: chunk sent'))).toHaveLength(3);
+		expect(
+			context.logs.filter((line) => line.startsWith('TikTok upload: chunk sent')),
+		).toHaveLength(3);
 		expect(context.logs.join('\n')).toContain('"chunk":3,"chunks":3');
 		const token = new URL(uploadUrl).searchParams.get('upload_token')!;
 		expect(context.logs.join('\n')).not.toContain(token);
@@ -94,7 +119,9 @@ describe('uploadChunks against the emulator', () => {
 		const { error, inspection, context } = await upload();
 		expect(error).toBeUndefined();
 		expect(inspection()).toMatchObject({ complete: true, putCount: 6, sha256: file.sha256 });
-		expect(context.logs.filter((line) => line.startsWith('TikTok upload: retrying chunk'))).toHaveLength(3);
+		expect(
+			context.logs.filter((line) => line.startsWith('TikTok upload: retrying chunk')),
+		).toHaveLength(3);
 	});
 
 	test('a lost answer to a committed chunk: the retry gets 416 and moves on', async () => {
@@ -107,25 +134,45 @@ describe('uploadChunks against the emulator', () => {
 	});
 
 	test('416 saying TikTok lacks the chunk: the chunk is sent again', async () => {
-		emu.faults.add({ target: 'upload', chunkIndex: 0, status: 416, headers: { 'Content-Range': `bytes */${file.size}` } });
+		emu.faults.add({
+			target: 'upload',
+			chunkIndex: 0,
+			status: 416,
+			headers: { 'Content-Range': `bytes */${file.size}` },
+		});
 		const { error, inspection } = await upload();
 		expect(error).toBeUndefined();
 		expect(inspection()).toMatchObject({ complete: true, putCount: 4, sha256: file.sha256 });
 	});
 
 	test('416 out of step with the plan: a clear error, no guessing', async () => {
-		emu.faults.add({ target: 'upload', chunkIndex: 1, status: 416, headers: { 'Content-Range': `bytes 0-99/${file.size}` } });
+		emu.faults.add({
+			target: 'upload',
+			chunkIndex: 1,
+			status: 416,
+			headers: { 'Content-Range': `bytes 0-99/${file.size}` },
+		});
 		const { error } = await upload();
-		expect(error?.message).toBe(`Uploading chunk 2 of 3 (bytes 5242880-10485759) is out of step with TikTok, which reports having 100 bytes`);
-		expect(tikTokErrorContext(error)).toMatchObject({ code: 'upload_out_of_sync', httpStatus: 416 });
+		expect(error?.message).toBe(
+			`Uploading chunk 2 of 3 (bytes 5242880-10485759) is out of step with TikTok, which reports having 100 bytes`,
+		);
+		expect(tikTokErrorContext(error)).toMatchObject({
+			code: 'upload_out_of_sync',
+			httpStatus: 416,
+		});
 	});
 
 	test('an expired upload URL (403) is not retried', async () => {
 		emu.faults.add({ target: 'upload', chunkIndex: 1, expireUploadUrl: true });
 		const { error, inspection } = await upload();
-		expect(error?.message).toBe('Uploading chunk 2 of 3 (bytes 5242880-10485759) was refused: TikTok\'s upload URL has expired');
+		expect(error?.message).toBe(
+			"Uploading chunk 2 of 3 (bytes 5242880-10485759) was refused: TikTok's upload URL has expired",
+		);
 		expect(error?.description).toMatch(/one hour/);
-		expect(tikTokErrorContext(error)).toMatchObject({ code: 'upload_url_expired', httpStatus: 403 });
+		expect(tikTokErrorContext(error)).toMatchObject({
+			code: 'upload_url_expired',
+			httpStatus: 403,
+		});
 		expect(tikTokErrorContext(error)?.logId).toMatch(/^\d{14}[0-9A-F]{20}$/);
 		expect(inspection().putCount).toBe(2);
 	});
@@ -134,21 +181,34 @@ describe('uploadChunks against the emulator', () => {
 		const { publishId, uploadUrl } = await openUpload(emu, plan);
 		const wrong = uploadUrl.replace(/upload_token=[^&]+/, 'upload_token=nope');
 		const context = engineContext();
-		const error = await uploadChunks.call(context, { uploadUrl: wrong, plan, contentType: 'video/mp4', source: streamSource(() => [Buffer.alloc(file.size)], file.size) }).catch((e: Error) => e);
+		const error = await uploadChunks
+			.call(context, {
+				uploadUrl: wrong,
+				plan,
+				contentType: 'video/mp4',
+				source: streamSource(() => [Buffer.alloc(file.size)], file.size),
+			})
+			.catch((e: Error) => e);
 		expect(tikTokErrorContext(error)).toMatchObject({ code: 'upload_not_found', httpStatus: 404 });
 		expect(emu.getUpload(publishId)?.putCount).toBe(0);
 	});
 
-	test('400 carries TikTok\'s message', async () => {
+	test("400 carries TikTok's message", async () => {
 		const { error, inspection } = await upload({ contentType: 'video/x-matroska' });
-		expect(error?.message).toMatch(/^Uploading chunk 1 of 3 \(bytes 0-5242879\) was rejected with HTTP 400: invalid_params: Content-Type must be one of/);
+		expect(error?.message).toMatch(
+			/^Uploading chunk 1 of 3 \(bytes 0-5242879\) was rejected with HTTP 400: invalid_params: Content-Type must be one of/,
+		);
 		expect(inspection().putCount).toBe(1);
 	});
 
-	test('5xx on every attempt: gives up after the policy\'s attempts', async () => {
+	test("5xx on every attempt: gives up after the policy's attempts", async () => {
 		emu.faults.add({ target: 'upload', chunkIndex: 1, status: 502, times: 100 });
-		const { error, inspection } = await upload({ retryPolicy: { ...FAST_RETRIES, delaysMs: [1, 2] } });
-		expect(error?.message).toBe('Uploading chunk 2 of 3 (bytes 5242880-10485759) failed 3 times (last: HTTP 502)');
+		const { error, inspection } = await upload({
+			retryPolicy: { ...FAST_RETRIES, delaysMs: [1, 2] },
+		});
+		expect(error?.message).toBe(
+			'Uploading chunk 2 of 3 (bytes 5242880-10485759) failed 3 times (last: HTTP 502)',
+		);
 		expect(tikTokErrorContext(error)?.code).toBe('upload_retries_exhausted');
 		expect(inspection().putCount).toBe(4);
 	});
@@ -156,12 +216,22 @@ describe('uploadChunks against the emulator', () => {
 	test('network errors are not retried when the policy has no retry', async () => {
 		emu.faults.add({ target: 'upload', chunkIndex: 0, drop: true });
 		const { error } = await upload({ retryPolicy: { ...FAST_RETRIES, delaysMs: [] } });
-		expect(error?.message).toMatch(/^Uploading chunk 1 of 3 \(bytes 0-5242879\) could not be sent \(the connection (was reset|closed while sending)\)$/);
+		expect(error?.message).toMatch(
+			/^Uploading chunk 1 of 3 \(bytes 0-5242879\) could not be sent \(the connection (was reset|closed while sending)\)$/,
+		);
 	});
 
 	test.each([
-		['short', -1, 'The upload stopped: the binary data ended after 15728641 of the 15728642 bytes it declared'],
-		['long', 1, 'The upload stopped: the binary data holds more than the 15728642 bytes it declared'],
+		[
+			'short',
+			-1,
+			'The upload stopped: the binary data ended after 15728641 of the 15728642 bytes it declared',
+		],
+		[
+			'long',
+			1,
+			'The upload stopped: the binary data holds more than the 15728642 bytes it declared',
+		],
 	])('a %s source stops before TikTok gets a complete upload', async (_name, delta, message) => {
 		const { readFile } = await import('node:fs/promises');
 		const bytes = await readFile(file.path);
@@ -175,11 +245,20 @@ describe('uploadChunks against the emulator', () => {
 	test('cancelling the execution stops the upload, also while waiting to retry', async () => {
 		const controller = new AbortController();
 		const context = engineContext(controller.signal, (message) => {
-			if (message.startsWith('TikTok upload: retrying chunk')) setTimeout(() => controller.abort(), 50);
+			if (message.startsWith('TikTok upload: retrying chunk'))
+				setTimeout(() => controller.abort(), 50);
 		});
 		emu.faults.add({ target: 'upload', chunkIndex: 1, status: 503 });
 		const started = Date.now();
-		const { error, inspection } = await upload({ retryPolicy: { ...RETRY_POLICIES.uploadChunk, delaysMs: [10_000, 20_000, 40_000, 80_000, 80_000] } }, context);
+		const { error, inspection } = await upload(
+			{
+				retryPolicy: {
+					...RETRY_POLICIES.uploadChunk,
+					delaysMs: [10_000, 20_000, 40_000, 80_000, 80_000],
+				},
+			},
+			context,
+		);
 		expect(error?.name).toBe('AbortError');
 		expect(Date.now() - started).toBeLessThan(5_000);
 		expect(inspection()).toMatchObject({ complete: false, bytesReceived: 5 * MIB, putCount: 2 });

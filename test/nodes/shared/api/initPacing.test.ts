@@ -1,4 +1,8 @@
-import { INIT_RATE_LIMIT, StoppedBeforeInitError, waitForInitSlot } from '../../../../nodes/shared/api/initPacing';
+import {
+	INIT_RATE_LIMIT,
+	StoppedBeforeInitError,
+	waitForInitSlot,
+} from '../../../../nodes/shared/api/initPacing';
 
 /** A clock that only moves when the pacer sleeps. */
 function fakeClock(start = 1_000_000) {
@@ -48,7 +52,9 @@ describe('waitForInitSlot', () => {
 			},
 		};
 		for (let i = 0; i < 6; i++) await waitForInitSlot('exec-5|c1', { clock });
-		await expect(waitForInitSlot('exec-5|c1', { clock, signal: stop.signal })).rejects.toThrow(StoppedBeforeInitError);
+		await expect(waitForInitSlot('exec-5|c1', { clock, signal: stop.signal })).rejects.toThrow(
+			StoppedBeforeInitError,
+		);
 	});
 
 	test('an init refused because the execution stopped takes no slot', async () => {
@@ -56,7 +62,9 @@ describe('waitForInitSlot', () => {
 		const limit = { ...INIT_RATE_LIMIT, requests: 2 };
 		await waitForInitSlot('exec-6|c1', { clock, limit });
 		const stopped = AbortSignal.abort();
-		await expect(waitForInitSlot('exec-6|c1', { clock, limit, signal: stopped })).rejects.toThrow(StoppedBeforeInitError);
+		await expect(waitForInitSlot('exec-6|c1', { clock, limit, signal: stopped })).rejects.toThrow(
+			StoppedBeforeInitError,
+		);
 		// Had the refused one counted, the window (2) would be full and this one would wait
 		expect(await waitForInitSlot('exec-6|c1', { clock, limit })).toBe(0);
 		expect(clock.sleeps).toEqual([]);

@@ -22,7 +22,10 @@ describe('toPostStatus', () => {
 	});
 
 	test('explains fail reasons and marks FAILED final', () => {
-		const status = toPostStatus('p', { status: 'FAILED', fail_reason: 'picture_size_check_failed' });
+		const status = toPostStatus('p', {
+			status: 'FAILED',
+			fail_reason: 'picture_size_check_failed',
+		});
 		expect(status.isFinal).toBe(true);
 		expect(status.failReasonDescription).toMatch(/picture size/i);
 	});
@@ -40,7 +43,7 @@ describe('toPostStatus', () => {
 });
 
 describe('explainFailReason', () => {
-	test('matches full names before short forms, and falls back to TikTok\'s value', () => {
+	test("matches full names before short forms, and falls back to TikTok's value", () => {
 		expect(explainFailReason('spam_risk_text')).toMatch(/title or description/);
 		expect(explainFailReason('spam_risk')).toMatch(/risky/);
 		expect(explainFailReason('duration')).toMatch(/duration/);

@@ -50,7 +50,7 @@ describe('explainTikTokError', () => {
 		expect(fix.length).toBeGreaterThan(20);
 	});
 
-	test('invalid_param and invalid_params read the same, with TikTok\'s detail', () => {
+	test("invalid_param and invalid_params read the same, with TikTok's detail", () => {
 		expect(explainTikTokError('invalid_param', 'The chunk size is invalid')).toEqual(
 			explainTikTokError('invalid_params', 'The chunk size is invalid'),
 		);
@@ -60,13 +60,17 @@ describe('explainTikTokError', () => {
 	});
 
 	test('the unaudited error tells the user the account itself must be private', () => {
-		const { message, fix } = explainTikTokError('unaudited_client_can_only_post_to_private_accounts');
+		const { message, fix } = explainTikTokError(
+			'unaudited_client_can_only_post_to_private_accounts',
+		);
 		expect(message).toMatch(/audit/);
 		expect(fix).toMatch(/account itself to private/);
 	});
 
 	test('unknown codes name the code', () => {
-		expect(explainTikTokError('brand_new_code', 'detail').message).toBe('TikTok answered "brand_new_code": detail');
+		expect(explainTikTokError('brand_new_code', 'detail').message).toBe(
+			'TikTok answered "brand_new_code": detail',
+		);
 	});
 });
 
@@ -77,7 +81,7 @@ describe('error objects', () => {
 			{ code: 'rate_limit_exceeded', logId: '20220829194722CBE87ED59D524E727021', httpStatus: 429 },
 			explainTikTokError('rate_limit_exceeded'),
 		);
-		expect(error.message).toBe('TikTok\'s rate limit was reached');
+		expect(error.message).toBe("TikTok's rate limit was reached");
 		expect(error.description).toContain('20220829194722CBE87ED59D524E727021');
 		expect(error.httpCode).toBe('429');
 		expect(tikTokErrorContext(error)).toEqual({
@@ -88,11 +92,15 @@ describe('error objects', () => {
 	});
 
 	test('attachPublishId puts the publish ID in the message, description and context once', () => {
-		const error = tikTokOperationError(node, 'Upload of chunk 3 of 5 failed', 'Try later.', { code: 'upload_failed' });
+		const error = tikTokOperationError(node, 'Upload of chunk 3 of 5 failed', 'Try later.', {
+			code: 'upload_failed',
+		});
 		attachPublishId(error, 'v_pub_file~v2-1.7602997070760331285');
 		attachPublishId(error, 'v_pub_file~v2-1.7602997070760331285');
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Upload of chunk 3 of 5 failed (publish ID v_pub_file~v2-1.7602997070760331285)');
+		expect(error.message).toBe(
+			'Upload of chunk 3 of 5 failed (publish ID v_pub_file~v2-1.7602997070760331285)',
+		);
 		expect(error.description).toMatch(/^Try later\. TikTok already accepted this post/);
 		expect(tikTokErrorContext(error)).toEqual({
 			code: 'upload_failed',

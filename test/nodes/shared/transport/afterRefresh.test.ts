@@ -5,7 +5,12 @@
  * init may mean the post exists, and TikTok's error code and log ID must reach the user.
  */
 import { runNode } from '../../../harness';
-import { oAuth2Credential, refreshTokenCredential, tikTokNode, type Authentication } from '../../../helpers/tikTok';
+import {
+	oAuth2Credential,
+	refreshTokenCredential,
+	tikTokNode,
+	type Authentication,
+} from '../../../helpers/tikTok';
 import { startTestEmulator } from '../../TikTok/actions/video/publishKit';
 import type { TikTokEmulator } from '../../../emulator';
 
@@ -20,18 +25,35 @@ afterAll(async () => {
 });
 afterEach(() => emu.faults.clear());
 
-const DRAFT_FROM_URL = { resource: 'video', operation: 'publish', postMode: 'draft', source: 'url', videoUrl: 'https://media.example.com/videos/clip.mp4' };
+const DRAFT_FROM_URL = {
+	resource: 'video',
+	operation: 'publish',
+	postMode: 'draft',
+	source: 'url',
+	videoUrl: 'https://media.example.com/videos/clip.mp4',
+};
 
 /** A draft publish whose access token has expired, so that the init is answered 401 first. */
-async function publishWithExpiredToken(authentication: Authentication, continueOnFail = false) {
+async function publishWithExpiredToken(
+	authentication: Authentication,
+	continueOnFail = false,
+	timeoutMs?: number,
+) {
 	const tokens = emu.issueTokens();
 	emu.expireAccessToken(tokens.access_token);
 	const credential =
 		authentication === 'oAuth2'
 			? oAuth2Credential(emu, tokens)
-			: refreshTokenCredential(emu, { refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
+			: refreshTokenCredential(emu, {
+					refreshToken: tokens.refresh_token,
+					accessToken: tokens.access_token,
+				});
 	const tokenRequestsBefore = emu.tokenRequests.length;
-	const result = await runNode({ credentials: { cred: credential }, node: { ...tikTokNode(DRAFT_FROM_URL, authentication), continueOnFail } });
+	const result = await runNode({
+		timeoutMs,
+		credentials: { cred: credential },
+		node: { ...tikTokNode(DRAFT_FROM_URL, authentication), continueOnFail },
+	});
 	return { result, refreshes: emu.tokenRequests.length - tokenRequestsBefore };
 }
 
@@ -41,37 +63,69 @@ async function publishWithExpiredToken(authentication: Authentication, continueO
  */
 const RENEWED_INIT = 3;
 
-describe.each<Authentication>(['oAuth2', 'refreshToken'])('with the %s credential', (authentication) => {
-	test('the answer to an init re-sent after the token refresh is lost: the user is told a post may exist, not to reconnect', async () => {
-		const tasksBefore = emu.tasks.length;
-		emu.faults.add({ target: 'inboxInit', nth: RENEWED_INIT, phase: 'after', drop: true });
-		const { result, refreshes } = await publishWithExpiredToken(authentication);
-		expect(refreshes).toBe(1);
-		expect(emu.tasks.length - tasksBefore).toBe(1);
-		expect(result.error?.message).toMatch(/unknown whether TikTok created the post/);
-		expect(result.error?.description).toMatch(/^TikTok may have created the post even though its answer was lost/);
-		expect(`${result.error?.message} ${result.error?.description}`).not.toMatch(/could not refresh|Reconnect/i);
-	});
-
-	test('a refusal of an init re-sent after the token refresh says what happened instead of blaming the custom host', async () => {
-		emu.faults.add({
-			target: 'inboxInit',
-			nth: RENEWED_INIT,
-			status: 403,
-			body: { data: {}, error: { code: 'spam_risk_too_many_pending_share', message: '', log_id: '20260101000000ABCDEFABCDEFABCDEFABCD' } },
+describe.each<Authentication>(['oAuth2', 'refreshToken'])(
+	'with the %s credential',
+	(authentication) => {
+		test('the answer to an init re-sent after the token refresh is lost: the user is told a post may exist, not to reconnect', async () => {
+			const tasksBefore = emu.tasks.length;
+			emu.faults.add({ target: 'inboxInit', nth: RENEWED_INIT, phase: 'after', drop: true });
+			const { result, refreshes } = await publishWithExpiredToken(authentication);
+			expect(refreshes).toBe(1);
+			expect(emu.tasks.length - tasksBefore).toBe(1);
+			expect(result.error?.message).toMatch(/unknown whether TikTok created the post/);
+			expect(result.error?.description).toMatch(
+				/^TikTok may have created the post even though its answer was lost/,
+			);
+			expect(`${result.error?.message} ${result.error?.description}`).not.toMatch(
+				/could not refresh|Reconnect/i,
+			);
 		});
-		const { result, refreshes } = await publishWithExpiredToken(authentication, true);
-		expect(refreshes).toBe(1);
-		// n8n throws the re-sent request's answer, and its NodeApiError keeps no text body: TikTok's code is lost
-		expect(result.output[0].json).toMatchObject({ code: 'http_403' });
-		expect(result.output[0].json.error).toMatch(/^TikTok refused the request with HTTP 403 just after n8n renewed the access token/);
-		expect(result.output[0].json.description).toMatch(/run the item again to see TikTok's reason/);
-		expect(result.output[0].json.description).not.toMatch(/custom API host/);
-	});
 
-	test('a 429 on an init re-sent after the token refresh tells the user that no post was created', async () => {
-		emu.faults.add({ target: 'inboxInit', nth: RENEWED_INIT, status: 429 });
-		const { result } = await publishWithExpiredToken(authentication, true);
-		expect(result.output[0].json.description).toMatch(/^No post was created for this item/);
-	});
-});
+		test('a refusal of an init re-sent after the token refresh says what happened instead of blaming the custom host', async () => {
+			emu.faults.add({
+				target: 'inboxInit',
+				nth: RENEWED_INIT,
+				status: 403,
+				body: {
+					data: {},
+					error: {
+						code: 'spam_risk_too_many_pending_share',
+						message: '',
+						log_id: '20260101000000ABCDEFABCDEFABCDEFABCD',
+					},
+				},
+			});
+			const { result, refreshes } = await publishWithExpiredToken(authentication, true);
+			expect(refreshes).toBe(1);
+			// n8n throws the re-sent request's answer, and its NodeApiError keeps no text body: TikTok's code is lost
+			expect(result.output[0].json).toMatchObject({ code: 'http_403' });
+			expect(result.output[0].json.error).toMatch(
+				/^TikTok refused the request with HTTP 403 just after n8n renewed the access token/,
+			);
+			expect(result.output[0].json.description).toMatch(
+				/run the item again to see TikTok's reason/,
+			);
+			expect(result.output[0].json.description).not.toMatch(/custom API host/);
+		});
+
+		test('a 429 on an init re-sent after the token refresh is waited out, and Stop during the wait sends nothing more', async () => {
+			// n8n keeps no response headers on that path, so the node waits TikTok's one-minute window
+			emu.faults.add({
+				target: 'inboxInit',
+				nth: RENEWED_INIT,
+				status: 429,
+				headers: { 'Retry-After': '0' },
+			});
+			const tasksBefore = emu.tasks.length;
+			const initsBefore = emu.initCalls();
+			const started = Date.now();
+			await expect(publishWithExpiredToken(authentication, true, 2_000)).rejects.toThrow(
+				/did not finish within 2000 ms/,
+			);
+			expect(Date.now() - started).toBeLessThan(10_000);
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+			expect(emu.initCalls() - initsBefore).toBe(RENEWED_INIT);
+			expect(emu.tasks.length - tasksBefore).toBe(0);
+		});
+	},
+);

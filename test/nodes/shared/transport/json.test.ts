@@ -4,7 +4,9 @@ describe('parseJsonLossless', () => {
 	test('keeps 19-digit post ids exact, as strings', () => {
 		const text =
 			'{"data":{"status":"PUBLISH_COMPLETE","publicaly_available_post_id":[7602997517160123666,9223372036854775807]}}';
-		expect(JSON.parse(text).data.publicaly_available_post_id[0]).not.toBe(7602997517160123666n.toString());
+		expect(JSON.parse(text).data.publicaly_available_post_id[0]).not.toBe(
+			7602997517160123666n.toString(),
+		);
 		expect(parseJsonLossless(text)).toEqual({
 			data: {
 				status: 'PUBLISH_COMPLETE',
@@ -14,7 +16,9 @@ describe('parseJsonLossless', () => {
 	});
 
 	test('leaves safe numbers, decimals, exponents and negative numbers as numbers', () => {
-		expect(parseJsonLossless('{"a":10000,"b":-5,"c":1.5e30,"d":9007199254740991,"e":0.25}')).toEqual({
+		expect(
+			parseJsonLossless('{"a":10000,"b":-5,"c":1.5e30,"d":9007199254740991,"e":0.25}'),
+		).toEqual({
 			a: 10000,
 			b: -5,
 			c: 1.5e30,

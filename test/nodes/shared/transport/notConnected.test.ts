@@ -25,8 +25,13 @@ function notConnectedCredential() {
 test('Get Creator Info says to connect the credential, at once, not that TikTok is unreachable', async () => {
 	const requestsBefore = emu.requests.length;
 	const started = Date.now();
-	const run = await runNode({ credentials: { cred: notConnectedCredential() }, node: tikTokNode({ resource: 'creator', operation: 'getInfo' }) });
-	expect(run.error?.message).toBe('The TikTok OAuth2 API credential is not connected to a TikTok account yet');
+	const run = await runNode({
+		credentials: { cred: notConnectedCredential() },
+		node: tikTokNode({ resource: 'creator', operation: 'getInfo' }),
+	});
+	expect(run.error?.message).toBe(
+		'The TikTok OAuth2 API credential is not connected to a TikTok account yet',
+	);
 	expect(run.error?.description).toMatch(/click "Connect my account"/);
 	expect(emu.requests.length - requestsBefore).toBe(0);
 	// Not retried with backoff like a network error
@@ -38,7 +43,13 @@ test('a draft publish says to connect the credential and does not claim that a p
 	const run = await runNode({
 		credentials: { cred: notConnectedCredential() },
 		node: {
-			...tikTokNode({ resource: 'video', operation: 'publish', postMode: 'draft', source: 'url', videoUrl: 'https://media.example.com/videos/clip.mp4' }),
+			...tikTokNode({
+				resource: 'video',
+				operation: 'publish',
+				postMode: 'draft',
+				source: 'url',
+				videoUrl: 'https://media.example.com/videos/clip.mp4',
+			}),
 			continueOnFail: true,
 		},
 	});

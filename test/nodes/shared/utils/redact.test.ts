@@ -9,14 +9,18 @@ describe('redactSecrets', () => {
 
 	test('redacts secrets carried in URLs', () => {
 		expect(
-			redactSecrets('PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=Xza123 failed'),
-		).toBe('PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=[redacted] failed');
+			redactSecrets(
+				'PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=Xza123 failed',
+			),
+		).toBe(
+			'PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=[redacted] failed',
+		);
 		expect(redactSecrets('/cb?code=abc123&state=x')).toBe('/cb?code=[redacted]&state=x');
 	});
 
 	test('redacts known secret values wherever they appear, but not short values', () => {
-		expect(redactSecrets('secret s3cr3t-value leaked, flag true', ['s3cr3t-value', true, 'true'])).toBe(
-			'secret [redacted] leaked, flag true',
-		);
+		expect(
+			redactSecrets('secret s3cr3t-value leaked, flag true', ['s3cr3t-value', true, 'true']),
+		).toBe('secret [redacted] leaked, flag true');
 	});
 });

@@ -9,7 +9,13 @@ describe('Creator > Get Info', () => {
 
 	test('describes a public account, one item per input item with pairedItem', async () => {
 		const { emu } = context;
-		const account = emu.addAccount({ nickname: 'Ada', username: 'ada', isPrivate: false, commentDisabled: true, maxVideoPostDurationSec: 300 });
+		const account = emu.addAccount({
+			nickname: 'Ada',
+			username: 'ada',
+			isPrivate: false,
+			commentDisabled: true,
+			maxVideoPostDurationSec: 300,
+		});
 		const run = await runNode({
 			credentials: { cred: oAuth2Credential(emu, emu.issueTokens(account.openId)) },
 			inputItems: [{ n: 1 }, { n: 2 }],
@@ -64,7 +70,10 @@ describe('Creator > Get Info', () => {
 		const { emu } = context;
 		emu.faults.add({ target: 'creatorInfo', status: 429, headers: { 'Retry-After': '0' } });
 		emu.faults.add({ target: 'creatorInfo', status: 503, headers: { 'Retry-After': '0' } });
-		const run = await runNode({ credentials: { cred: oAuth2Credential(emu) }, node: tikTokNode(getInfo) });
+		const run = await runNode({
+			credentials: { cred: oAuth2Credential(emu) },
+			node: tikTokNode(getInfo),
+		});
 		expect(run.error).toBeUndefined();
 		expect(run.output[0].json.canPost).toBe(true);
 	});
@@ -78,8 +87,12 @@ describe('Creator > Get Info', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.output[0].json).toEqual({
-			error: expect.stringMatching(/^The TikTok account has not granted the scope this operation needs: .*video.publish/),
-			description: expect.stringMatching(/select it in the credential's Posting Scopes or Additional Scopes, and reconnect/),
+			error: expect.stringMatching(
+				/^The TikTok account has not granted the scope this operation needs: .*video.publish/,
+			),
+			description: expect.stringMatching(
+				/select it in the credential's Posting Scopes or Additional Scopes, and reconnect/,
+			),
 			code: 'scope_not_authorized',
 			logId: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/),
 		});

@@ -7,7 +7,12 @@ import { logger, runNode } from '../../../../harness';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { apiCall } from '../../../../emulator/test-helpers';
-import { expectNoSecrets, oAuth2Credential, tikTokNode, useEmulator } from '../../../../helpers/tikTok';
+import {
+	expectNoSecrets,
+	oAuth2Credential,
+	tikTokNode,
+	useEmulator,
+} from '../../../../helpers/tikTok';
 import type { TokenResponse } from '../../../../emulator/types';
 
 const LIFECYCLE = { downloadMs: 300, processingMs: 300, moderationMs: 300 };
@@ -23,30 +28,47 @@ beforeEach(() => {
 });
 
 /** A photo post created straight on the emulator's API, as Publish Photos would. */
-async function createPhotoPost(postMode: 'DIRECT_POST' | 'MEDIA_UPLOAD' = 'DIRECT_POST', privacy = 'PUBLIC_TO_EVERYONE'): Promise<string> {
+async function createPhotoPost(
+	postMode: 'DIRECT_POST' | 'MEDIA_UPLOAD' = 'DIRECT_POST',
+	privacy = 'PUBLIC_TO_EVERYONE',
+): Promise<string> {
 	const response = await apiCall(context.emu, '/v2/post/publish/content/init/', {
 		token: tokens.access_token,
 		body: {
 			media_type: 'PHOTO',
 			post_mode: postMode,
 			post_info: postMode === 'DIRECT_POST' ? { privacy_level: privacy } : {},
-			source_info: { source: 'PULL_FROM_URL', photo_images: ['https://media.example.com/1.jpg'], photo_cover_index: 0 },
+			source_info: {
+				source: 'PULL_FROM_URL',
+				photo_images: ['https://media.example.com/1.jpg'],
+				photo_cover_index: 0,
+			},
 		},
 	});
 	expect(response.json.error.code).toBe('ok');
 	return response.json.data.publish_id as string;
 }
 
-async function getStatus(parameters: INodeParameters, options: { continueOnFail?: boolean; inputItems?: IDataObject[] } = {}) {
+async function getStatus(
+	parameters: INodeParameters,
+	options: { continueOnFail?: boolean; inputItems?: IDataObject[] } = {},
+) {
 	const { emu } = context;
 	return await runNode({
 		credentials: { cred: oAuth2Credential(emu, tokens) },
-		node: { ...tikTokNode({ resource: 'post', operation: 'getStatus', ...parameters }), continueOnFail: options.continueOnFail },
+		node: {
+			...tikTokNode({ resource: 'post', operation: 'getStatus', ...parameters }),
+			continueOnFail: options.continueOnFail,
+		},
 		inputItems: options.inputItems,
 	});
 }
 
-const waiting = (timeoutSeconds: number) => ({ waitForCompletion: true, waitTimeoutSeconds: timeoutSeconds, pollIntervalSeconds: 2 });
+const waiting = (timeoutSeconds: number) => ({
+	waitForCompletion: true,
+	waitTimeoutSeconds: timeoutSeconds,
+	pollIntervalSeconds: 2,
+});
 
 function statusRequests() {
 	return context.emu.requests.filter((r) => r.path.startsWith('/v2/post/publish/status/fetch'));
@@ -57,7 +79,7 @@ function expectNoCredentialSecrets(run: Awaited<ReturnType<typeof getStatus>>): 
 }
 
 describe('Get Status', () => {
-	test('a public completed post: TikTok\'s unquoted 19-digit post id comes out as the exact string', async () => {
+	test("a public completed post: TikTok's unquoted 19-digit post id comes out as the exact string", async () => {
 		const { emu } = context;
 		const publishId = await createPhotoPost('MEDIA_UPLOAD');
 		emu.clock.advance(LIFECYCLE.downloadMs + LIFECYCLE.processingMs);
@@ -65,7 +87,10 @@ describe('Get Status', () => {
 		emu.clock.advance(LIFECYCLE.moderationMs);
 
 		// On the wire the id is a bare JSON number that JSON.parse would round
-		const raw = await apiCall(emu, '/v2/post/publish/status/fetch/', { token: tokens.access_token, body: { publish_id: publishId } });
+		const raw = await apiCall(emu, '/v2/post/publish/status/fetch/', {
+			token: tokens.access_token,
+			body: { publish_id: publishId },
+		});
 		expect(raw.text).toContain(`"publicaly_available_post_id":[${POST_ID}]`);
 		expect(String(JSON.parse(raw.text).data.publicaly_available_post_id[0])).not.toBe(POST_ID);
 
@@ -101,7 +126,13 @@ describe('Get Status', () => {
 		const publishId = await createPhotoPost('DIRECT_POST', 'SELF_ONLY');
 		const run = await getStatus({ publishId, ...waiting(20) });
 		expect(run.error).toBeUndefined();
-		expect(run.output[0].json).toMatchObject({ publishId, status: 'PUBLISH_COMPLETE', isFinal: true, timedOut: false, postIds: [] });
+		expect(run.output[0].json).toMatchObject({
+			publishId,
+			status: 'PUBLISH_COMPLETE',
+			isFinal: true,
+			timedOut: false,
+			postIds: [],
+		});
 	});
 
 	test('waiting for a draft stops at SEND_TO_USER_INBOX: the creator may never act', async () => {
@@ -109,7 +140,11 @@ describe('Get Status', () => {
 		context.emu.clock.advance(LIFECYCLE.downloadMs + LIFECYCLE.processingMs);
 		const before = statusRequests().length;
 		const run = await getStatus({ publishId, ...waiting(20) });
-		expect(run.output[0].json).toMatchObject({ status: 'SEND_TO_USER_INBOX', isFinal: true, timedOut: false });
+		expect(run.output[0].json).toMatchObject({
+			status: 'SEND_TO_USER_INBOX',
+			isFinal: true,
+			timedOut: false,
+		});
 		expect(statusRequests().length - before).toBe(1);
 	});
 
@@ -139,8 +174,15 @@ describe('Get Status', () => {
 		expect(run.error?.description).toMatch(/title or description risky/);
 		expect(run.error?.error.name).toBe('NodeOperationError');
 
-		const items = await getStatus({ publishId, options: { errorOnFailure: true } }, { continueOnFail: true });
-		expect(items.output[0].json).toMatchObject({ code: 'publish_failed', publishId, error: expect.stringContaining('spam_risk_text') });
+		const items = await getStatus(
+			{ publishId, options: { errorOnFailure: true } },
+			{ continueOnFail: true },
+		);
+		expect(items.output[0].json).toMatchObject({
+			code: 'publish_failed',
+			publishId,
+			error: expect.stringContaining('spam_risk_text'),
+		});
 	});
 
 	test('a wait that times out returns the last status with timedOut, as success; unknown statuses are not final', async () => {
@@ -152,7 +194,12 @@ describe('Get Status', () => {
 		const started = Date.now();
 		const run = await getStatus({ publishId, ...waiting(3) });
 		expect(run.error).toBeUndefined();
-		expect(run.output[0].json).toMatchObject({ publishId, status: 'SENDING_TO_USER_INBOX', isFinal: false, timedOut: true });
+		expect(run.output[0].json).toMatchObject({
+			publishId,
+			status: 'SENDING_TO_USER_INBOX',
+			isFinal: false,
+			timedOut: true,
+		});
 		expect(statusRequests().length - before).toBe(2);
 		expect(Date.now() - started).toBeLessThan(3500);
 	});
@@ -164,7 +211,9 @@ describe('Get Status', () => {
 		const run = await getStatus({ publishId, ...waiting(20) });
 		expect(run.error).toBeUndefined();
 		expect(run.output[0].json).toMatchObject({ status: 'PUBLISH_COMPLETE', timedOut: false });
-		const answers = statusRequests().slice(-2).map((r) => r.status);
+		const answers = statusRequests()
+			.slice(-2)
+			.map((r) => r.status);
 		expect(answers).toEqual([429, 200]);
 	});
 
@@ -172,26 +221,40 @@ describe('Get Status', () => {
 		['an empty ID', '={{ $json.nothing ?? "" }}', /"Publish ID": it is empty/],
 		['a post ID', POST_ID, /7602997517160123666 is a post ID .*, not a publish ID/],
 		['an object', '={{ $json }}', /it is an object or a list, not a publish ID/],
-		['text that is not an ID', 'publish id please', /"publish id please" does not look like a TikTok publish ID/],
+		[
+			'text that is not an ID',
+			'publish id please',
+			/"publish id please" does not look like a TikTok publish ID/,
+		],
 		['an overlong ID', `p_pub_url~v2.${'1'.repeat(60)}`, /does not look like a TikTok publish ID/],
 	];
 
-	test.each(badIds)('%s fails before any request, with the fix', async (_name, publishId, message) => {
-		const before = context.emu.requests.length;
-		const run = await getStatus({ publishId: publishId as string }, { inputItems: [{ publishId: 'x' }] });
-		expect(run.error?.message).toMatch(message);
-		expect(run.error?.description).toMatch(/Map the publishId field/);
-		expect(context.emu.requests.length).toBe(before);
-	});
+	test.each(badIds)(
+		'%s fails before any request, with the fix',
+		async (_name, publishId, message) => {
+			const before = context.emu.requests.length;
+			const run = await getStatus(
+				{ publishId: publishId as string },
+				{ inputItems: [{ publishId: 'x' }] },
+			);
+			expect(run.error?.message).toMatch(message);
+			expect(run.error?.description).toMatch(/Map the publishId field/);
+			expect(context.emu.requests.length).toBe(before);
+		},
+	);
 
 	test('a wait timeout beyond an hour fails before any request', async () => {
 		const before = context.emu.requests.length;
-		const run = await getStatus({ publishId: 'p_pub_url~v2.1', waitForCompletion: true, waitTimeoutSeconds: '={{ 3601 }}' });
+		const run = await getStatus({
+			publishId: 'p_pub_url~v2.1',
+			waitForCompletion: true,
+			waitTimeoutSeconds: '={{ 3601 }}',
+		});
 		expect(run.error?.message).toMatch(/"Wait Timeout \(Seconds\)": 3601 is outside 0 to 3600/);
 		expect(context.emu.requests.length).toBe(before);
 	});
 
-	test('an ID TikTok does not know: TikTok\'s error with the fix', async () => {
+	test("an ID TikTok does not know: TikTok's error with the fix", async () => {
 		const run = await getStatus({ publishId: 'p_pub_url~v2.1234567890123456789' });
 		expect(run.error?.message).toMatch(/^TikTok does not know this publish ID/);
 		expect(run.error?.description).toMatch(/copied exactly as the publish operation returned it/);
@@ -202,7 +265,10 @@ describe('Get Status', () => {
 		const publishId = await createPhotoPost('MEDIA_UPLOAD');
 		const run = await getStatus(
 			{ publishId: '={{ $json.id }}' },
-			{ continueOnFail: true, inputItems: [{ id: 'p_inbox_url~v2.1111111111111111111' }, { id: publishId }, { id: '' }] },
+			{
+				continueOnFail: true,
+				inputItems: [{ id: 'p_inbox_url~v2.1111111111111111111' }, { id: publishId }, { id: '' }],
+			},
 		);
 		expect(run.error).toBeUndefined();
 		const [unknown, known, empty] = run.output;
@@ -235,7 +301,9 @@ describe('Get Status, stopped while waiting', () => {
 		// Without the stop, the next poll would come 2 s after the first. Once stopped, n8n aborts the
 		// node's requests, so they never reach the emulator; the node's own log shows each attempt.
 		await new Promise((resolve) => setTimeout(resolve, 2_600));
-		const attempts = logger.lines.slice(mark).filter((line) => line.message === 'TikTok API request');
+		const attempts = logger.lines
+			.slice(mark)
+			.filter((line) => line.message === 'TikTok API request');
 		expect(attempts).toHaveLength(1);
 	});
 });
