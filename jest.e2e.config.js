@@ -3,6 +3,7 @@
  * test/**\/*.test.ts). One file per n8n line; run them one at a time: each starts n8n processes.
  *   npm run test:e2e       -> n8n 1.x   (jest -c jest.e2e.config.js n8n1)
  *   npm run test:e2e:n8n2  -> n8n 2.x   (jest -c jest.e2e.config.js n8n2)
+ *   npm run test:e2e:queue -> n8n 1.x in queue mode (Redis, Postgres, main, two workers, webhook processor)
  */
 module.exports = {
 	displayName: 'e2e',

@@ -25,7 +25,10 @@ function run(command, args, options = {}) {
 
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
 	process.stdout.write('Installing the n8n 2.x test line into test/compat/n8n2 (about 30 s)...\n');
-	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', compat]);
+	// The repository's .npmrc (legacy-peer-deps, for the scanner's lint plugin) must not reach this install
+	const env = { ...process.env };
+	delete env.npm_config_legacy_peer_deps;
+	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', compat], { env });
 	writeFileSync(stamp, lockHash);
 }
 

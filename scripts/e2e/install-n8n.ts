@@ -242,6 +242,9 @@ export async function ensureN8n(
 	let nodeBinary = process.execPath;
 	let pathPrefix: string | undefined;
 	const env: NodeJS.ProcessEnv = { ...process.env, npm_config_yes: 'true' };
+	// Under `npm run`, npm hands the repository's .npmrc on as npm_config_* variables; its
+	// legacy-peer-deps (for the scanner's lint plugin) would leave n8n's peer dependencies out
+	delete env.npm_config_legacy_peer_deps;
 	let seconds = 0;
 
 	if (spec.node) {
