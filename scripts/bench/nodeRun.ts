@@ -13,11 +13,10 @@ import {
 	connectionsOf,
 	MAKE_BINARY_NODE_TYPE,
 	runWorkflow,
-	shutdownHarness,
 	START_NODE_TYPE,
 } from '../../test/harness';
 import type { HarnessNode } from '../../test/harness';
-import { peakRssBytes, report } from './peakRss';
+import { measureRun, publishNode, runMeasurement } from './measureRun';
 import type { RunArgs } from './peakRss';
 
 async function main(): Promise<void> {
@@ -35,62 +34,16 @@ async function main(): Promise<void> {
 	if (stored.error) throw new Error(stored.error.message);
 	execFileSync('sync');
 
-	const tikTok: HarnessNode = {
-		name: 'TikTok',
-		type: 'n8n-nodes-tiktok-publisher.tikTok',
-		parameters: {
-			resource: 'video',
-			operation: 'publish',
-			postMode: 'draft',
-			source: 'binary',
-			// The option is in MB of 10^6 bytes; fractions reach binary sizes exactly (8 MiB = 8.388608)
-			options: { chunkSizeMb: args.chunkSize / 1_000_000 },
-		},
-		credentials: { tikTokOAuth2Api: { id: 'c1', name: 'TikTok' } },
-	};
-	const cpu = process.cpuUsage();
-	const result = await runWorkflow(
+	const tikTok = publishNode(args, { source: 'binary' });
+	const pinData = { Binary: stored.run.data.resultData.runData.Binary[0].data!.main[0]! };
+	await measureRun(
 		{
 			nodes: [start, binary, tikTok],
 			connections: connectionsOf('Start', 'Binary', 'TikTok'),
-			pinData: { Binary: stored.run.data.resultData.runData.Binary[0].data!.main[0]! },
+			pinData,
 		},
-		{
-			binaryMode: 'filesystem',
-			timeoutMs: 3600_000,
-			credentials: {
-				c1: {
-					type: 'tikTokOAuth2Api',
-					data: {
-						clientId: args.clientKey,
-						clientSecret: args.clientSecret,
-						useCustomHost: true,
-						customHost: args.baseUrl,
-						oauthTokenData: {
-							access_token: args.accessToken,
-							refresh_token: args.refreshToken,
-							token_type: 'Bearer',
-						},
-					},
-				},
-			},
-		},
+		args,
 	);
-	const { user, system } = process.cpuUsage(cpu);
-	const json = result.nodes.TikTok?.items[0]?.json ?? {};
-	report({
-		error: result.error?.message,
-		publishId: json.publishId,
-		upload: json.upload,
-		nodeExecutionMs: result.run.data.resultData.runData.TikTok?.[0]?.executionTime,
-		// The whole second run (the TikTok node, mostly the upload): CPU time of this process
-		cpuMs: (user + system) / 1000,
-		peakRssBytes: peakRssBytes(),
-	});
-	await shutdownHarness();
 }
 
-main().catch((error: unknown) => {
-	report({ error: (error as Error).stack ?? String(error) });
-	process.exitCode = 1;
-});
+runMeasurement(main);
