@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { NodeOperationError } from 'n8n-workflow';
 
 import { credentialIdOf, credentialTypeOf } from '../shared/transport/context';
+import { tikTokPostUrl } from '../shared/transport/hosts';
 import type { TriggerOptions } from './description';
 import {
 	cacheAccount,
@@ -16,7 +17,6 @@ import {
 	eventDedupeKey,
 	isEventSelected,
 	parseEnvelope,
-	tikTokPostUrl,
 	toEventItem,
 } from './helpers/events';
 import type { TikTokEnvelope } from './helpers/events';

@@ -1,8 +1,9 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { InputChecker } from '../input/checker';
-import { bufferSource, streamSource, TIKTOK_CHUNK_LIMITS } from '../upload';
+import { bufferSource, streamSource } from '../upload';
 import type { UploadSource } from '../upload';
+import { checkVideoFileSize, readHead } from './videoFile';
 import { CONTAINER_MIME_TYPES, inspectVideoHead, VIDEO_HEAD_BYTES } from './videoContainer';
 import type { VideoContainer } from './videoContainer';
 
@@ -57,21 +58,15 @@ export async function readBinaryVideo(
 
 /** Not empty and at most TikTok's 4 GB, read as 4,000,000,000 bytes (the safe reading). */
 export function checkVideoSize(check: InputChecker, size: number, fileName?: string): void {
-	const file = fileName ? `the file "${fileName}"` : 'the file';
-	if (size === 0) {
-		throw check.invalid(
-			'Input Binary Field',
-			`${file} is empty (0 bytes)`,
-			'Check the node that produced the binary data: it wrote no bytes.',
-		);
-	}
-	if (size > TIKTOK_CHUNK_LIMITS.maxVideoSize) {
-		throw check.invalid(
-			'Input Binary Field',
-			`${file} is ${size} bytes and TikTok accepts videos up to 4 GB (the node allows ${TIKTOK_CHUNK_LIMITS.maxVideoSize} bytes, the limit under both readings of "GB")`,
-			'Compress or shorten the video, for example with FFmpeg, to get under 4,000,000,000 bytes.',
-		);
-	}
+	checkVideoFileSize(
+		check,
+		{
+			field: 'Input Binary Field',
+			file: fileName ? `the file "${fileName}"` : 'the file',
+			emptyFix: 'Check the node that produced the binary data: it wrote no bytes.',
+		},
+		size,
+	);
 }
 
 function findBinary(
@@ -140,25 +135,6 @@ async function fromMemory(
 		head: buffer.subarray(0, VIDEO_HEAD_BYTES),
 		openSource: () => bufferSource(buffer),
 	};
-}
-
-/** The first `maxBytes` of a stream, which is then destroyed (the rest is never read). */
-async function readHead(
-	stream: AsyncIterable<Buffer> & { destroy(): void },
-	maxBytes: number,
-): Promise<Buffer> {
-	const pieces: Buffer[] = [];
-	let length = 0;
-	try {
-		for await (const piece of stream) {
-			pieces.push(piece);
-			length += piece.length;
-			if (length >= maxBytes) break;
-		}
-	} finally {
-		stream.destroy();
-	}
-	return Buffer.concat(pieces, Math.min(length, maxBytes));
 }
 
 function describeFile(propertyName: string, fileName?: string): string {

@@ -9,11 +9,11 @@ import type {
 } from '../../shared/transport/download';
 import { cancelSignalOf, pauseUnlessCancelled } from '../../shared/utils/pause';
 import type { InputChecker } from '../input/checker';
-import { TIKTOK_CHUNK_LIMITS } from '../upload';
 import type { UploadSource } from '../upload';
 import { contentLengthOf, contentRangeOf, versionOf } from '../upload/remoteFile';
 import type { RemoteVersion } from '../upload/remoteFile';
 import { urlSource } from '../upload/urlSource';
+import { checkVideoFileSize, readHead } from './videoFile';
 import { CONTAINER_MIME_TYPES, inspectVideoHead, VIDEO_HEAD_BYTES } from './videoContainer';
 import type { VideoContainer } from './videoContainer';
 
@@ -65,7 +65,7 @@ export async function readUrlVideo(
 		async () => await get({ first: 0, last: VIDEO_HEAD_BYTES - 1 }),
 	);
 	const ranges = first.status === 206;
-	const head = await readHead(first.body, check, host);
+	const head = await readFirstBytes(first.body, check, host);
 	let version: Partial<RemoteVersion> = versionOf(
 		first.headers,
 		ranges ? (contentRangeOf(first.headers)?.total ?? undefined) : contentLengthOf(first.headers),
@@ -184,44 +184,29 @@ function refusal(check: InputChecker, host: string, outcome: DownloadOutcome) {
 }
 
 /** The first bytes of a response, whose stream is then dropped. */
-async function readHead(body: ResponseBody, check: InputChecker, host: string): Promise<Buffer> {
-	const pieces: Buffer[] = [];
-	let length = 0;
-	let failed: unknown;
-	try {
-		for await (const piece of body) {
-			pieces.push(piece);
-			length += piece.length;
-			if (length >= VIDEO_HEAD_BYTES) break;
-		}
-	} catch (error) {
-		failed = error;
-	} finally {
-		body.destroy();
-	}
-	if (failed !== undefined) {
+/** The first megabyte of the probe's answer, with a break-off said as the URL's problem. */
+async function readFirstBytes(
+	body: ResponseBody,
+	check: InputChecker,
+	host: string,
+): Promise<Buffer> {
+	return await readHead(body, VIDEO_HEAD_BYTES).catch(() => {
 		throw check.invalid(
 			FIELD,
 			`the download from ${host} broke off while its first bytes were read`,
 			"Check that the URL is reachable from the n8n host (n8n's proxy settings apply), then publish again.",
 		);
-	}
-	return Buffer.concat(pieces, Math.min(length, VIDEO_HEAD_BYTES));
+	});
 }
 
 function checkSize(check: InputChecker, host: string, size: number): void {
-	if (size === 0) {
-		throw check.invalid(
-			FIELD,
-			`the file at ${host} is empty (0 bytes)`,
-			'Check the URL: the server has no bytes for it.',
-		);
-	}
-	if (size > TIKTOK_CHUNK_LIMITS.maxVideoSize) {
-		throw check.invalid(
-			FIELD,
-			`the file at ${host} is ${size} bytes and TikTok accepts videos up to 4 GB (the node allows ${TIKTOK_CHUNK_LIMITS.maxVideoSize} bytes, the limit under both readings of "GB")`,
-			'Compress or shorten the video, for example with FFmpeg, to get under 4,000,000,000 bytes.',
-		);
-	}
+	checkVideoFileSize(
+		check,
+		{
+			field: FIELD,
+			file: `the file at ${host}`,
+			emptyFix: 'Check the URL: the server has no bytes for it.',
+		},
+		size,
+	);
 }

@@ -11,29 +11,13 @@ export type ChunkPayload = Buffer | ChunkBody;
 export interface UploadSource {
 	readonly size: number;
 	slice(start: number, end: number, contentType: string): Promise<ChunkPayload>;
-	readonly failure?: SourceSizeError | SourceStoppedError;
+	readonly failure?: SourceStoppedError;
 	close(): Promise<void>;
 }
 
 /** The file's bytes in order, in pieces of any size; opened again to go back to an earlier byte. */
 export type OpenPieces = () =>
 	Promise<AsyncIterable<Buffer> | Iterable<Buffer>> | AsyncIterable<Buffer> | Iterable<Buffer>;
-
-/** The source delivered fewer or more bytes than the size declared to TikTok at init. */
-export class SourceSizeError extends Error {
-	constructor(
-		readonly expectedBytes: number,
-		/** What was read; for a longer source, more than expected */
-		readonly actualBytes: number,
-	) {
-		super(
-			actualBytes < expectedBytes
-				? `the binary data ended after ${actualBytes} of the ${expectedBytes} bytes it declared`
-				: `the binary data holds more than the ${expectedBytes} bytes it declared`,
-		);
-		this.name = 'SourceSizeError';
-	}
-}
 
 /**
  * The source cannot deliver the declared bytes any more (a URL's file changed, or could not be downloaded
@@ -47,6 +31,50 @@ export class SourceStoppedError extends Error {
 	) {
 		super(message);
 		this.name = 'SourceStoppedError';
+	}
+}
+
+/** The source delivered fewer or more bytes than the size declared to TikTok at init. */
+export class SourceSizeError extends SourceStoppedError {
+	constructor(
+		readonly expectedBytes: number,
+		/** What was read; for a longer source, more than expected */
+		readonly actualBytes: number,
+	) {
+		super(
+			actualBytes < expectedBytes
+				? `the binary data ended after ${actualBytes} of the ${expectedBytes} bytes it declared`
+				: `the binary data holds more than the ${expectedBytes} bytes it declared`,
+			'upload_size_mismatch',
+			'The binary data changed or was cut short while it was read. Re-create it (for example re-read the file) and publish again.',
+		);
+		this.name = 'SourceSizeError';
+	}
+}
+
+/**
+ * Reads of one source, one at a time (a superseded body may still be pulling when the next attempt
+ * starts), keeping the first stop: once the source stopped, every later read fails with it.
+ */
+export class SerialReads {
+	failure?: SourceStoppedError;
+	private queue: Promise<unknown> = Promise.resolve();
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		const run = this.queue.then(async () => {
+			if (this.failure) throw this.failure;
+			return await task();
+		});
+		// Registered before the caller awaits `run`, so the failure is recorded by the time it sees it
+		this.queue = run.catch((error: unknown) => {
+			if (error instanceof SourceStoppedError) this.failure = error;
+		});
+		return await run;
+	}
+
+	/** Resolves once no read is in progress. */
+	async idle(): Promise<void> {
+		await this.queue;
 	}
 }
 
@@ -72,11 +100,13 @@ export function streamSource(open: OpenPieces, size: number): UploadSource {
 }
 
 class StreamSource implements UploadSource {
-	failure?: SourceSizeError;
+	private readonly reads = new SerialReads();
 	private reader?: PieceReader;
-	/** Serialises reads: a superseded body may still be pulling when the next attempt starts */
-	private queue: Promise<unknown> = Promise.resolve();
 	private attempt = 0;
+
+	get failure(): SourceStoppedError | undefined {
+		return this.reads.failure;
+	}
 
 	constructor(
 		private readonly open: OpenPieces,
@@ -86,7 +116,7 @@ class StreamSource implements UploadSource {
 	async slice(start: number, end: number, contentType: string): Promise<ChunkPayload> {
 		const attempt = ++this.attempt;
 		const isFinal = end === this.size;
-		const view = await this.serially(async () => {
+		const view = await this.reads.run(async () => {
 			const reader = await this.readerAt(start);
 			const whole = await reader.takeWithin(end - start);
 			if (whole && isFinal) await this.checkNothingFollows(reader);
@@ -98,7 +128,7 @@ class StreamSource implements UploadSource {
 			remaining,
 			contentType,
 			async () =>
-				await this.serially(async () => {
+				await this.reads.run(async () => {
 					if (attempt !== this.attempt || remaining === 0) return undefined;
 					const reader = await this.readerAt(end - remaining);
 					const part = await reader.take(remaining, this.size);
@@ -110,7 +140,7 @@ class StreamSource implements UploadSource {
 	}
 
 	async close(): Promise<void> {
-		await this.queue;
+		await this.reads.idle();
 		await this.reader?.close();
 	}
 
@@ -128,18 +158,6 @@ class StreamSource implements UploadSource {
 
 	private async checkNothingFollows(reader: PieceReader): Promise<void> {
 		if (await reader.hasMore()) throw new SourceSizeError(this.size, reader.position + 1);
-	}
-
-	private async serially<T>(task: () => Promise<T>): Promise<T> {
-		const run = this.queue.then(async () => {
-			if (this.failure) throw this.failure;
-			return await task();
-		});
-		// Registered before the caller awaits `run`, so the failure is recorded by the time it sees it
-		this.queue = run.catch((error: unknown) => {
-			if (error instanceof SourceSizeError) this.failure = error;
-		});
-		return await run;
 	}
 }
 

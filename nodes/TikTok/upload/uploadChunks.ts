@@ -4,7 +4,7 @@ import type { RetryPolicy } from '../../shared/retry';
 import { putChunk } from '../../shared/transport/uploadPut';
 import type { UploadContext } from '../../shared/transport/uploadPut';
 import { pauseUnlessCancelled } from '../../shared/utils/pause';
-import { SourceSizeError, SourceStoppedError } from './chunkSource';
+import { SourceStoppedError } from './chunkSource';
 import type { UploadSource } from './chunkSource';
 import { chunkError, judgeChunk, NETWORK_FIX } from './chunkVerdict';
 import type { ChunkPlan, PlannedChunk } from './planChunks';
@@ -85,9 +85,9 @@ async function sendChunk(
 			})
 			// A source that ends early or runs long aborts the body: that, not the HTTP error, is the news
 			.catch((error: unknown) => {
-				throw sizeError.call(this, request, request.source.failure) ?? error;
+				throw stoppedError.call(this, request, request.source.failure) ?? error;
 			});
-		if (request.source.failure) throw sizeError.call(this, request, request.source.failure);
+		if (request.source.failure) throw stoppedError.call(this, request, request.source.failure);
 
 		const verdict = judgeChunk(outcome, where);
 		if (verdict.next === 'accepted') return;
@@ -128,27 +128,18 @@ async function readChunk(this: UploadContext, request: UploadRequest, chunk: Pla
 	try {
 		return await request.source.slice(chunk.start, chunk.end + 1, request.contentType);
 	} catch (error) {
-		throw sizeError.call(this, request, error) ?? asUploadError.call(this, request, error);
+		throw stoppedError.call(this, request, error) ?? asUploadError.call(this, request, error);
 	}
 }
 
-/** The node error for a source of the wrong size or one that stopped, or undefined for any other error. */
-function sizeError(this: UploadContext, request: UploadRequest, error: unknown) {
-	if (error instanceof SourceStoppedError) {
-		return tikTokOperationError(
-			this.getNode(),
-			`The upload stopped: ${error.message}`,
-			error.fix,
-			{ code: error.code },
-			request.itemIndex,
-		);
-	}
-	if (!(error instanceof SourceSizeError)) return undefined;
+/** The node error for a source that stopped (wrong size, changed, unreachable), or undefined for any other. */
+function stoppedError(this: UploadContext, request: UploadRequest, error: unknown) {
+	if (!(error instanceof SourceStoppedError)) return undefined;
 	return tikTokOperationError(
 		this.getNode(),
 		`The upload stopped: ${error.message}`,
-		'The binary data changed or was cut short while it was read. Re-create it (for example re-read the file) and publish again.',
-		{ code: 'upload_size_mismatch' },
+		error.fix,
+		{ code: error.code },
 		request.itemIndex,
 	);
 }

@@ -3,7 +3,7 @@ import type { RetryPolicy } from '../../shared/retry';
 import type { DownloadOutcome, ResponseBody } from '../../shared/transport/download';
 import { pauseUnlessCancelled } from '../../shared/utils/pause';
 import { ChunkBody } from './chunkBody';
-import { SourceStoppedError } from './chunkSource';
+import { SerialReads, SourceStoppedError } from './chunkSource';
 import type { ChunkPayload, UploadSource } from './chunkSource';
 import { contentLengthOf, contentRangeOf, describeChange, Download } from './remoteFile';
 import type { RemoteVersion } from './remoteFile';
@@ -39,15 +39,17 @@ interface Retries {
 }
 
 class UrlSource implements UploadSource {
-	failure?: SourceStoppedError;
 	readonly size: number;
 	private ranges: boolean;
 	private download?: Download;
 	/** The next chunk's GET, sent while this chunk's last bytes and TikTok's answer are on their way */
 	private prefetched?: { first: number; last: number; outcome: Promise<DownloadOutcome> };
-	/** Serialises reads: a superseded body may still be pulling when the next attempt starts */
-	private queue: Promise<unknown> = Promise.resolve();
+	private readonly reads = new SerialReads();
 	private attempt = 0;
+
+	get failure(): SourceStoppedError | undefined {
+		return this.reads.failure;
+	}
 
 	constructor(private readonly file: RemoteFile) {
 		this.size = file.size;
@@ -58,13 +60,13 @@ class UrlSource implements UploadSource {
 		const attempt = ++this.attempt;
 		const retries: Retries = { count: 0 };
 		// The chunk's GET is answered before its PUT starts: a changed or vanished file sends nothing
-		await this.serially(async () => await this.positionAt(start, end, retries));
+		await this.reads.run(async () => await this.positionAt(start, end, retries));
 		let remaining = end - start;
 		return new ChunkBody(
 			end - start,
 			contentType,
 			async () =>
-				await this.serially(async () => {
+				await this.reads.run(async () => {
 					if (attempt !== this.attempt || remaining === 0) return undefined;
 					const piece = await this.read(end - remaining, end, retries);
 					remaining -= piece.length;
@@ -76,7 +78,7 @@ class UrlSource implements UploadSource {
 	}
 
 	async close(): Promise<void> {
-		await this.queue;
+		await this.reads.idle();
 		this.closeDownload();
 		discard(this.takePrefetched());
 	}
@@ -246,18 +248,6 @@ class UrlSource implements UploadSource {
 	private closeDownload(): void {
 		this.download?.close();
 		this.download = undefined;
-	}
-
-	private async serially<T>(task: () => Promise<T>): Promise<T> {
-		const run = this.queue.then(async () => {
-			if (this.failure) throw this.failure;
-			return await task();
-		});
-		// Registered before the caller awaits `run`, so the failure is recorded by the time it sees it
-		this.queue = run.catch((error: unknown) => {
-			if (error instanceof SourceStoppedError) this.failure = error;
-		});
-		return await run;
 	}
 }
 

@@ -147,11 +147,6 @@ export function eventDedupeKey(envelope: TikTokEnvelope): string {
 	return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }
 
-/** The public link of a post: TikTok has no API field for it in webhooks, so it is built from the username. */
-export function tikTokPostUrl(username: string, postId: string): string {
-	return `https://www.tiktok.com/@${encodeURIComponent(username)}/video/${encodeURIComponent(postId)}`;
-}
-
 function idString(value: unknown): string | null {
 	// Lossless parsing already turned unsafe integers into strings; small numbers are safe to print
 	if (typeof value === 'string' && value !== '') return value;

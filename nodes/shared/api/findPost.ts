@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isNodeError } from '../errors/nodeErrors';
 import type { TikTokContext } from '../transport/context';
+import { tikTokPostUrl } from '../transport/hosts';
 import { cancelSignalOf, pauseUnlessCancelled } from '../utils/pause';
 import { queryCreatorInfo } from './creatorInfo';
 import { userInfoField } from './userInfo';
@@ -105,7 +106,7 @@ export async function findPost(
 	for (;;) {
 		if (current.postIds.length > 0) {
 			const username = await usernameOf.call(this);
-			const shareUrl = username ? postUrl(username, current.postIds[0]) : null;
+			const shareUrl = username ? tikTokPostUrl(username, current.postIds[0]) : null;
 			return { postIds: current.postIds, postIdSource: 'status', shareUrl, findPostReason: null };
 		}
 		if (current.status !== 'PUBLISH_COMPLETE') return notFound(notPublishedReason(current));
@@ -127,7 +128,7 @@ export async function findPost(
 		if (candidates.length === 1) {
 			const [video] = candidates;
 			const username = await usernameOf.call(this);
-			const shareUrl = username ? postUrl(username, video.postId) : video.shareUrl;
+			const shareUrl = username ? tikTokPostUrl(username, video.postId) : video.shareUrl;
 			return { postIds: [video.postId], postIdSource: 'videoList', shareUrl, findPostReason: null };
 		}
 		const since = new Date(sentAtSec * 1000).toISOString();
@@ -171,11 +172,6 @@ export async function waitForPost(
 		itemIndex: wait.itemIndex,
 	});
 	return { ...waited, found };
-}
-
-/** TikTok's public link of a post. */
-export function postUrl(username: string, postId: string): string {
-	return `https://www.tiktok.com/@${username}/video/${postId}`;
 }
 
 function notFound(reason: string): FoundPost {

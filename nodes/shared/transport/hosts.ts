@@ -4,6 +4,11 @@ import type { INodeProperties } from 'n8n-workflow';
 export const TIKTOK_API_HOST = 'https://open.tiktokapis.com';
 export const TIKTOK_WEB_HOST = 'https://www.tiktok.com';
 
+/** The public link of a post: TikTok's APIs give none in webhooks or statuses, so it is built from the username. */
+export function tikTokPostUrl(username: string, postId: string): string {
+	return `${TIKTOK_WEB_HOST}/@${encodeURIComponent(username)}/video/${encodeURIComponent(postId)}`;
+}
+
 /** The API base of a credential's data: the custom host without trailing slashes, or TikTok's API host. */
 export function tikTokApiBaseUrl(credentials: {
 	useCustomHost?: unknown;

@@ -3,10 +3,10 @@ import {
 	isEventSelected,
 	parseContent,
 	parseEnvelope,
-	tikTokPostUrl,
 	toEventItem,
 } from '../../../nodes/TikTokTrigger/helpers/events';
 import { isoTime } from '../../../nodes/shared/utils/time';
+import { tikTokPostUrl } from '../../../nodes/shared/transport/hosts';
 import { webhookBody } from '../../emulator';
 
 const PUBLISH_ID = 'v_pub_file~v2-1.7602997070760331285';
