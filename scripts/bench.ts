@@ -11,6 +11,10 @@
  * The URL leg (Source "URL (Uploaded by This Node)") serves generated media from the media server CLI in a process
  * of its own and measures the node (ranged GETs streamed into the PUTs, through n8n's HTTP helper) against a
  * raw pipeline: node:http keep-alive clients piping each chunk's ranged GET into its PUT. Prints a second table.
+ *
+ * The ratio is the median of each back-to-back pair's ratio (raw time / node time): on a shared machine the
+ * speed drifts between pairs more than within one. BENCH_NODE_FLAGS adds Node.js flags to every measured
+ * process, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -92,6 +96,7 @@ async function measure(
 		script,
 		process.execPath,
 		[
+			...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
 			'-r',
 			'ts-node/register/transpile-only',
 			join(__dirname, 'bench', `${script}.ts`),
@@ -107,7 +112,13 @@ async function measure(
 			timeoutMs,
 		},
 	);
-	const last = result.stdout.trim().split('\n').pop() ?? '';
+	// The JSON line; flags such as --trace-gc may print lines of their own
+	const last =
+		result.stdout
+			.trim()
+			.split('\n')
+			.filter((line) => line.startsWith('{'))
+			.pop() ?? '';
 	try {
 		if (result.timedOut) throw new Error(`no result within ${timeoutMs / 1000} s`);
 		const parsed = JSON.parse(last) as Measurement;
@@ -139,6 +150,8 @@ interface Row {
 	baselinePeak: number;
 	nodeConnections: number;
 	baselineConnections: number;
+	/** Raw time / node time: of one pair, or the median of the pairs' */
+	ratio: number;
 	runs: number;
 }
 
@@ -157,6 +170,7 @@ function medianRow(samples: Row[]): Row {
 		baselineCpuS: median((r) => r.baselineCpuS),
 		nodePeak: median((r) => r.nodePeak),
 		baselinePeak: median((r) => r.baselinePeak),
+		ratio: median((r) => r.ratio),
 		runs: samples.length,
 	};
 }
@@ -196,7 +210,7 @@ function printTable(rows: Row[]): void {
 			String(r.runs),
 			r.nodeS.toFixed(2),
 			r.baselineS.toFixed(2),
-			(r.baselineS / r.nodeS).toFixed(2),
+			r.ratio.toFixed(2),
 			mb(r.size / r.nodeS),
 			`${r.nodeCpuS.toFixed(2)}/${r.baselineCpuS.toFixed(2)}`,
 			mib(r.nodePeak),
@@ -294,6 +308,7 @@ async function main(): Promise<void> {
 				chunks: node.upload!.chunks,
 				nodeS: node.upload!.durationMs / 1000,
 				baselineS: baseline.upload!.durationMs / 1000,
+				ratio: baseline.upload!.durationMs / node.upload!.durationMs,
 				nodeCpuS: node.cpuMs / 1000,
 				baselineCpuS: baseline.cpuMs / 1000,
 				nodePeak: node.peakRssBytes,
@@ -318,7 +333,7 @@ async function main(): Promise<void> {
 					samples.push(await measurePair(file, sha256, size, chunkSize));
 					const last = samples[samples.length - 1];
 					console.error(
-						`${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, baseline ${last.baselineS.toFixed(2)} s, node peak ${mib(last.nodePeak)}`,
+						`${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, baseline ${last.baselineS.toFixed(2)} s, ratio ${last.ratio.toFixed(2)}, node peak ${mib(last.nodePeak)}`,
 					);
 				}
 				rows.push(medianRow(samples));
@@ -351,7 +366,7 @@ async function main(): Promise<void> {
 							samples.push(await measurePair('', sha256, size, chunkSize, url));
 							const last = samples[samples.length - 1];
 							console.error(
-								`URL ${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, raw ${last.baselineS.toFixed(2)} s, node peak ${mib(last.nodePeak)}`,
+								`URL ${sizeLabel(size)} @ ${sizeLabel(chunkSize)}: node ${last.nodeS.toFixed(2)} s, raw ${last.baselineS.toFixed(2)} s, ratio ${last.ratio.toFixed(2)}, node peak ${mib(last.nodePeak)}`,
 							);
 						}
 						urlRows.push(medianRow(samples));

@@ -80,3 +80,24 @@ describe('no Content-Length', () => {
 		expect([bad.status, bad.headers['content-range']]).toEqual([416, 'bytes */*']);
 	});
 });
+
+describe("Content-Length 'chunked'", () => {
+	beforeEach(() => server.update('/v.mp4', { contentLength: 'chunked' }));
+
+	test('GET bodies chunked, ranged or not; HEAD and Content-Range still tell the size', async () => {
+		const size = (await server.read('/v.mp4')).length;
+		const whole = await get(server.url('/v.mp4'));
+		expect([whole.headers['content-length'], whole.headers['transfer-encoding']]).toEqual([
+			undefined,
+			'chunked',
+		]);
+		expect(whole.body.equals(await server.read('/v.mp4'))).toBe(true);
+		const ranged = await get(server.url('/v.mp4'), { headers: { Range: 'bytes=0-1023' } });
+		expect(ranged.status).toBe(206);
+		expect(ranged.headers['content-range']).toBe(`bytes 0-1023/${size}`);
+		expect(ranged.headers['content-length']).toBeUndefined();
+		expect(ranged.body.length).toBe(1024);
+		const head = await get(server.url('/v.mp4'), { method: 'HEAD' });
+		expect(head.headers['content-length']).toBe(String(size));
+	});
+});

@@ -361,8 +361,10 @@ export class MediaServer {
 		if (etag) headers.ETag = etag;
 		if (lastModified) headers['Last-Modified'] = lastModified;
 		Object.assign(headers, extra);
-		const withLength = spec.contentLength !== false;
-		const total = withLength ? String(size) : '*';
+		const tellsSize = spec.contentLength !== false;
+		const withLength =
+			spec.contentLength === 'chunked' ? req.method === 'HEAD' : spec.contentLength !== false;
+		const total = tellsSize ? String(size) : '*';
 
 		const ifMatch = req.headers['if-match'];
 		if (

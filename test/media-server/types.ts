@@ -64,8 +64,12 @@ export interface MediaFile {
 	acceptRanges?: string | false;
 	/** Answer HEAD (default true); false: 405 with Allow: GET. */
 	head?: boolean;
-	/** Send Content-Length (default true). false: chunked bodies, no length on HEAD, and `/*` as the total in Content-Range. */
-	contentLength?: boolean;
+	/**
+	 * Send Content-Length (default true). false: chunked bodies, no length on HEAD, and `/*` as the total in
+	 * Content-Range. 'chunked': GET bodies chunked without Content-Length, while HEAD and Content-Range still
+	 * tell the size.
+	 */
+	contentLength?: boolean | 'chunked';
 	/** ETag (default: a strong tag derived from the bytes); false: none. */
 	etag?: string | false;
 	/** Last-Modified (default Tue, 01 Dec 2026 00:00:00 GMT); false: none. */

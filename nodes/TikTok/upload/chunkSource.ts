@@ -1,7 +1,11 @@
+import type { ResponseBody } from '../../shared/transport/download';
 import { ChunkBody } from './chunkBody';
 
-/** A request body for one chunk: a view of bytes in memory, or a body that reads them while sent. */
-export type ChunkPayload = Buffer | ChunkBody;
+/**
+ * A request body for one chunk: a view of bytes in memory, a body that reads them while sent, or a
+ * download's response body that n8n's HTTP client pipes into the PUT as it is.
+ */
+export type ChunkPayload = Buffer | ChunkBody | ResponseBody;
 
 /**
  * A video's bytes as the upload engine reads them (after tus-js-client's FileSource): `slice` gives the
@@ -12,6 +16,11 @@ export interface UploadSource {
 	readonly size: number;
 	slice(start: number, end: number, contentType: string): Promise<ChunkPayload>;
 	readonly failure?: SourceStoppedError;
+	/**
+	 * Why the body of the latest attempt broke off on the source's side (a piped download cut mid-chunk),
+	 * which broke its PUT off too: the chunk is then sliced again, and the source counts that retry.
+	 */
+	readonly bodyCut?: string;
 	close(): Promise<void>;
 }
 

@@ -73,7 +73,7 @@ export function describeChange(
 
 /** One response body, read piece by piece as views; `position` is the file offset of its next byte. */
 export class Download {
-	private readonly iterator: AsyncIterator<Buffer>;
+	private iterator?: AsyncIterator<Buffer>;
 	private pending?: Buffer;
 
 	constructor(
@@ -81,8 +81,20 @@ export class Download {
 		public position: number,
 		/** File offset just past the last byte this response should deliver */
 		readonly end: number,
-	) {
-		this.iterator = body[Symbol.asyncIterator]();
+		/** Whether the response declared exactly the bytes [position, end) (a 206 with that Content-Length) */
+		private readonly exact = false,
+	) {}
+
+	/**
+	 * The body itself, for a PUT to send as it is, when nothing was read from it yet and it declares exactly
+	 * its bytes; undefined otherwise. A Download whose body was taken is spent.
+	 */
+	takeBody(): ResponseBody | undefined {
+		const { body } = this;
+		if (!this.exact || this.iterator || typeof body.pipe !== 'function' || !body.on)
+			return undefined;
+		this.position = this.end;
+		return body;
 	}
 
 	/**
@@ -93,6 +105,8 @@ export class Download {
 		let piece = this.pending;
 		this.pending = undefined;
 		if (!piece) {
+			// Made on the first read, not before: a body taken whole must still be unread
+			this.iterator ??= this.body[Symbol.asyncIterator]();
 			const result = await this.iterator.next();
 			if (result.done) return undefined;
 			piece = Buffer.isBuffer(result.value) ? result.value : Buffer.from(result.value);

@@ -1,3 +1,5 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
 import { tikTokOperationError } from '../../shared/errors/nodeErrors';
 import { RETRY_POLICIES, retryDelayMs } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
@@ -70,7 +72,8 @@ async function sendChunk(
 	const policy = request.retryPolicy ?? RETRY_POLICIES.uploadChunk;
 	const signal = this.getExecutionCancelSignal?.();
 	const where = { node: this.getNode(), plan: request.plan, chunk, itemIndex: request.itemIndex };
-	for (let attempt = 1; ; attempt++) {
+	const { source } = request;
+	for (let attempt = 1; ;) {
 		const body = await readChunk.call(this, request, chunk);
 		const outcome = await putChunk
 			.call(this, {
@@ -79,15 +82,18 @@ async function sendChunk(
 				first: chunk.start,
 				last: chunk.end,
 				total: request.plan.videoSize,
-				body,
+				body: body as IHttpRequestOptions['body'],
 				signal,
 				itemIndex: request.itemIndex,
 			})
-			// A source that ends early or runs long aborts the body: that, not the HTTP error, is the news
+			// A source that ends early, runs long or breaks off aborts the body: that, not the HTTP error, is the news
 			.catch((error: unknown) => {
-				throw stoppedError.call(this, request, request.source.failure) ?? error;
+				if (source.bodyCut !== undefined && !source.failure && !signal?.aborted) return undefined;
+				throw stoppedError.call(this, request, source.failure) ?? error;
 			});
-		if (request.source.failure) throw stoppedError.call(this, request, request.source.failure);
+		if (source.failure) throw stoppedError.call(this, request, source.failure);
+		// The source fetches the chunk again for the next attempt, and counts that retry itself
+		if (outcome === undefined || source.bodyCut !== undefined) continue;
 
 		const verdict = judgeChunk(outcome, where);
 		if (verdict.next === 'accepted') return;
@@ -121,6 +127,7 @@ async function sendChunk(
 		if (await pauseUnlessCancelled(delayMs, signal)) {
 			throw signal?.reason ?? new Error('The execution was cancelled');
 		}
+		attempt++;
 	}
 }
 

@@ -23,11 +23,14 @@ export interface RemoteFile extends RemoteVersion {
 
 /**
  * A URL's bytes as upload bodies that read while they are sent: every chunk is a ranged GET streamed
- * straight into its PUT, holding nothing but the piece in flight. A server that ignores `Range` is read
- * once from its start and cut as it streams. A dropped download resumes where it stopped (a ranged GET of
- * the rest, or a new read from the start skipping to it) within the upload retry policy; a chunk sent
- * again is fetched again. A file whose size, ETag or Last-Modified changes between requests stops the
- * upload (`upload_source_changed`): TikTok never gets a video made of two files.
+ * straight into its PUT, holding nothing but the pieces in flight. A 206 that declares exactly the chunk's
+ * bytes is the PUT's body as it is (n8n's HTTP client pipes it, as a minimal client would); anything else
+ * is read piece by piece. A server that ignores `Range` is read once from its start and cut as it streams.
+ * A download dropped mid-chunk is retried within the upload retry policy: a piped chunk is fetched and
+ * sent again (its PUT broke off with it), a chunk read piece by piece resumes where it stopped (a ranged
+ * GET of the rest, or a new read from the start skipping to it). A chunk sent again is fetched again. A
+ * file whose size, ETag or Last-Modified changes between requests stops the upload
+ * (`upload_source_changed`): TikTok never gets a video made of two files.
  */
 export function urlSource(file: RemoteFile): UploadSource {
 	return new UrlSource(file);
@@ -38,6 +41,14 @@ interface Retries {
 	count: number;
 }
 
+/** A response body handed to a PUT as it is, and how its download went */
+interface PipedBody {
+	body: ResponseBody;
+	ended: boolean;
+	/** Why the download broke off before its end, which broke the PUT off too */
+	problem?: string;
+}
+
 class UrlSource implements UploadSource {
 	readonly size: number;
 	private ranges: boolean;
@@ -46,9 +57,16 @@ class UrlSource implements UploadSource {
 	private prefetched?: { first: number; last: number; outcome: Promise<DownloadOutcome> };
 	private readonly reads = new SerialReads();
 	private attempt = 0;
+	private piped?: PipedBody;
+	/** Retries spent on the chunk starting at `start` whose piped downloads broke off, across its attempts */
+	private brokenOff?: { start: number; retries: Retries };
 
 	get failure(): SourceStoppedError | undefined {
 		return this.reads.failure;
+	}
+
+	get bodyCut(): string | undefined {
+		return this.piped?.problem;
 	}
 
 	constructor(private readonly file: RemoteFile) {
@@ -58,9 +76,14 @@ class UrlSource implements UploadSource {
 
 	async slice(start: number, end: number, contentType: string): Promise<ChunkPayload> {
 		const attempt = ++this.attempt;
-		const retries: Retries = { count: 0 };
+		const retries = await this.retriesFor(start);
 		// The chunk's GET is answered before its PUT starts: a changed or vanished file sends nothing
-		await this.reads.run(async () => await this.positionAt(start, end, retries));
+		const download = await this.reads.run(async () => await this.positionAt(start, end, retries));
+		const whole = this.ranges ? download.takeBody() : undefined;
+		if (whole) {
+			this.download = undefined;
+			return this.handToPut(whole, end, end - start);
+		}
 		let remaining = end - start;
 		return new ChunkBody(
 			end - start,
@@ -80,7 +103,49 @@ class UrlSource implements UploadSource {
 	async close(): Promise<void> {
 		await this.reads.idle();
 		this.closeDownload();
+		this.takePiped();
 		discard(this.takePrefetched());
+	}
+
+	/**
+	 * The retries this attempt at the chunk may spend. After a piped download broke off, this attempt is that
+	 * chunk's retry: it is counted, and waited for, here (TikTok's failures are counted by the engine).
+	 */
+	private async retriesFor(start: number): Promise<Retries> {
+		const problem = this.takePiped()?.problem;
+		if (problem === undefined) return { count: 0 };
+		if (this.brokenOff?.start !== start) this.brokenOff = { start, retries: { count: 0 } };
+		const { retries } = this.brokenOff;
+		await this.retryAfter(problem, start, retries);
+		return retries;
+	}
+
+	/**
+	 * Hands the body to the PUT. Listeners added before the PUT's own learn first how the download ended;
+	 * the next chunk's GET goes out once this one's last byte has arrived.
+	 */
+	private handToPut(body: ResponseBody, end: number, length: number): ResponseBody {
+		const piped: PipedBody = { body, ended: false };
+		body.on?.('end', () => {
+			piped.ended = true;
+			if (end < this.size) this.prefetch(end, length);
+		});
+		body.on?.('error', (error) => {
+			piped.problem ??= describeProblem(error);
+		});
+		body.on?.('close', () => {
+			if (!piped.ended) piped.problem ??= 'the connection was cut';
+		});
+		this.piped = piped;
+		return body;
+	}
+
+	/** Drops the body handed to the previous attempt, returning how it went. */
+	private takePiped(): PipedBody | undefined {
+		const piped = this.piped;
+		this.piped = undefined;
+		piped?.body.destroy();
+		return piped;
 	}
 
 	/**
@@ -166,7 +231,8 @@ class UrlSource implements UploadSource {
 			const range = contentRangeOf(outcome.headers);
 			this.checkUnchanged(outcome.headers, range?.total ?? undefined, body);
 			if (range?.first === position && range.last === end - 1 && body) {
-				return new Download(body, position, end);
+				const exact = contentLengthOf(outcome.headers) === end - position;
+				return new Download(body, position, end, exact);
 			}
 			body?.destroy();
 			throw this.failed(

@@ -22,6 +22,12 @@ export interface DownloadRequest {
 /** A response body read piece by piece, and dropped with `destroy()` when not needed to its end. */
 export interface ResponseBody extends AsyncIterable<Buffer> {
 	destroy(): void;
+	/**
+	 * Present when n8n's HTTP client gave a Node stream (it does on 1.x and 2.x): such a body can be another
+	 * request's body as it is, and tells how it ended.
+	 */
+	pipe?: unknown;
+	on?(event: 'end' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
 }
 
 export interface DownloadResponse {

@@ -42,7 +42,7 @@ function piecesOfBody(body: ChunkPayload): AsyncIterable<Uint8Array> {
 /** Reads a body as a request would. */
 async function read(body: ChunkPayload): Promise<Buffer> {
 	if (Buffer.isBuffer(body)) return Buffer.from(body);
-	expect(body.size).toBeGreaterThan(0);
+	expect((body as ChunkBody).size).toBeGreaterThan(0);
 	const parts: Buffer[] = [];
 	for await (const part of piecesOfBody(body)) parts.push(Buffer.from(part));
 	return Buffer.concat(parts);

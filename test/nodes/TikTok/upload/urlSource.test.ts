@@ -15,6 +15,7 @@ import type { TikTokEmulator } from '../../../emulator';
 import { startMediaServer } from '../../../media-server';
 import type { MediaFile, MediaServer } from '../../../media-server';
 import { planChunks, uploadChunks } from '../../../../nodes/TikTok/upload';
+import { ChunkBody } from '../../../../nodes/TikTok/upload/chunkBody';
 import { urlSource } from '../../../../nodes/TikTok/upload/urlSource';
 import type { RemoteFile } from '../../../../nodes/TikTok/upload/urlSource';
 import { readUrlVideo } from '../../../../nodes/TikTok/media/urlSource';
@@ -101,6 +102,48 @@ describe('urlSource', () => {
 		expect(tikTokErrorContext(error)?.code).toBe('upload_download_failed');
 		expect(error?.message).not.toContain('secret');
 		expect(emu.getUpload(publishId)!.complete).toBe(false);
+	});
+
+	test("a 206 declaring exactly the chunk's bytes is the PUT's body as it is; one without a length is read piece by piece", async () => {
+		const context = engineContext();
+		for (const [contentLength, piped] of [
+			[true, true],
+			['chunked', false],
+		] as const) {
+			const path = serve({ size: 25 * MB, contentLength });
+			const source = urlSource(remoteFile(context, path));
+			const body = await source.slice(0, 10 * MB, 'video/mp4');
+			// n8n's HTTP client pipes a Node stream (anything with pipe()); a ChunkBody it reads as a Blob
+			expect(typeof (body as { pipe?: unknown }).pipe === 'function').toBe(piped);
+			expect(body instanceof ChunkBody).toBe(!piped);
+			await source.close();
+		}
+	});
+
+	test("a piped chunk whose download is cut is fetched and sent again on the source's retries, not TikTok's", async () => {
+		const path = serve({ size: 25 * MB, drop: { atOffset: 12 * MB, times: 2 } });
+		const context = engineContext();
+		const retries: Array<{ position: number; attempt: number }> = [];
+		const file = remoteFile(context, path, { onRetry: (retry) => retries.push(retry) });
+		const plan = planChunks(file.size, 10 * MB);
+		const { publishId, uploadUrl } = await openUpload(emu, plan);
+		await uploadChunks.call(context, {
+			uploadUrl,
+			plan,
+			contentType: 'video/mp4',
+			source: urlSource(file),
+			// No retry for TikTok's failures: the two cut downloads must not spend any
+			retryPolicy: { delaysMs: [], jitter: 0 },
+		});
+		const upload = emu.getUpload(publishId)!;
+		expect(upload.sha256).toBe(await media.sha256(path));
+		expect(upload.putCount).toBe(plan.totalChunkCount + 2);
+		// Counted per chunk across its attempts, from the first byte of the chunk that holds the cut
+		const cut = plan.chunks.find((chunk) => chunk.start <= 12 * MB && 12 * MB <= chunk.end)!;
+		expect(retries).toMatchObject([
+			{ position: cut.start, attempt: 1 },
+			{ position: cut.start, attempt: 2 },
+		]);
 	});
 
 	test('an expired link (403) mid-upload stops it with the fix, without sending the chunk', async () => {

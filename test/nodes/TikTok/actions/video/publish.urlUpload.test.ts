@@ -158,7 +158,10 @@ describeEachBinaryMode('Publish Video from a URL that n8n uploads', (binaryMode)
 		}
 	});
 
-	test('a download dropped in the middle of a chunk resumes there; the video arrives byte-exact', async () => {
+	test('a download dropped in the middle of a chunk: fetched and sent again (without ranges: resumed there), byte-exact', async () => {
+		const cut = planChunks(70 * MB, DEFAULT_CHUNK_SIZE_MB * MB).chunks.find(
+			(chunk) => chunk.start <= 50 * MB && 50 * MB <= chunk.end,
+		)!;
 		for (const ranges of [true, false]) {
 			// Without ranges the probe's GET covers the offset too (and stops early): cut the second GET
 			const path = serve({
@@ -168,10 +171,50 @@ describeEachBinaryMode('Publish Video from a URL that n8n uploads', (binaryMode)
 			});
 			const result = await publishFrom(path, binaryMode);
 			await expectUploaded(result, path);
-			expect(media.requestsFor(path, 'GET').filter((request) => request.dropped)).toHaveLength(1);
+			const gets = media.requestsFor(path, 'GET');
+			expect(gets.filter((request) => request.dropped)).toHaveLength(1);
 			expect(result.logText).toContain('TikTok upload: download retried');
-			expect(emu.getUpload(String(result.output[0].json.publishId))!.putCount).toBe(2);
+			const { putCount } = emu.getUpload(String(result.output[0].json.publishId))!;
+			if (ranges) {
+				// The chunk's body was its download, piped: the PUT broke off with it, and both went again
+				expect(
+					gets.filter((request) => request.range === `bytes=${cut.start}-${cut.end}`),
+				).toHaveLength(2);
+				expect(putCount).toBe(3);
+			} else {
+				// Read piece by piece: read again from the start, skipped to the cut, into the same PUT
+				expect(gets.map((request) => request.range)).toEqual([
+					'bytes=0-1048575',
+					undefined,
+					undefined,
+				]);
+				expect(putCount).toBe(2);
+			}
 		}
+	});
+
+	test('206 bodies without Content-Length are read piece by piece; a drop mid-chunk resumes with a ranged GET of the rest', async () => {
+		const path = serve({
+			size: 70 * MB,
+			contentLength: 'chunked',
+			drop: { atOffset: 50 * MB },
+		});
+		const result = await publishFrom(path, binaryMode);
+		await expectUploaded(result, path);
+		const plan = planChunks(70 * MB, DEFAULT_CHUNK_SIZE_MB * MB);
+		const [, second] = plan.chunks;
+		expect(
+			media
+				.requestsFor(path, 'GET')
+				.slice(1)
+				.map((request) => [request.range, request.dropped]),
+		).toEqual([
+			[`bytes=${plan.chunks[0].start}-${plan.chunks[0].end}`, false],
+			[`bytes=${second.start}-${second.end}`, true],
+			[`bytes=${50 * MB}-${second.end}`, false],
+		]);
+		expect(result.logText).toContain('TikTok upload: download retried');
+		expect(emu.getUpload(String(result.output[0].json.publishId))!.putCount).toBe(2);
 	});
 
 	test('a 503 on a PUT: the chunk is fetched again (without ranges: read again from the start) and sent again', async () => {
