@@ -71,6 +71,20 @@ describe('the harness deduplication store (as n8n\'s DeduplicationHelper, "entri
 		).rejects.toThrow(/entries/);
 	});
 
+	test("unlocked: concurrent records drop each other's, and a second first insert fails, as n8n's do", async () => {
+		const store = new InMemoryDeduplicator();
+		store.unlocked = true;
+		const record = async (value: string) =>
+			await store.checkProcessedAndRecord([value], 'node', context('w1'), ENTRIES);
+		const first = await Promise.allSettled([record('a'), record('b')]);
+		expect(first.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+		const values = Array.from({ length: 10 }, (_, i) => `v${i}`);
+		const results = await Promise.all(values.map(record));
+		// Every call read the row before any wrote it: each saw its value as new, the last write won
+		expect(results.every((result) => result.new.length === 1)).toBe(true);
+		expect(values.filter((value) => store.holds(value))).toHaveLength(1);
+	});
+
 	test("is what n8n-core's DataDeduplicationService (and so this.helpers.checkProcessedAndRecord) uses", async () => {
 		await bootstrapN8nCore();
 		deduplicationStore.clear();

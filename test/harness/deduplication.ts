@@ -4,6 +4,9 @@
  * follows that code (n8n 1.123.81 and 2.41.1 alike) for the "entries" mode: one row per workflow and
  * context (`n:<node id>` for scope "node", '' for "workflow"), holding MD5 hashes of the recorded values in
  * insertion order, trimmed to `maxEntries` from the oldest, and read and rewritten whole on every call.
+ * With `unlocked` set, a call also behaves as n8n's does under concurrency: it reads the row, waits (a
+ * database round trip), then writes back the row it read with its own change, dropping any write made
+ * in between, as n8n's findOne-then-update without a lock does.
  */
 import { createHash } from 'node:crypto';
 
@@ -23,6 +26,11 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 	readonly rows = new Map<string, Row>();
 	/** Every call, for tests that count them */
 	readonly calls: Array<{ method: string; items: DeduplicationItemTypes[]; context: string }> = [];
+	/** Model n8n's unlocked read-then-write (see above) */
+	unlocked = false;
+	/** Calls of checkProcessedAndRecord that fail as a database error would (see failWith) */
+	private failingCalls = new Set<number>();
+	private callsSinceFailureSet = 0;
 
 	async checkProcessedAndRecord(
 		items: DeduplicationItemTypes[],
@@ -34,9 +42,14 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 		this.calls.push({ method: 'checkProcessedAndRecord', items, context: key });
 		if (options.mode !== 'entries')
 			throw new Error('The harness deduplicator models the "entries" mode only');
+		if (this.failingCalls.has(++this.callsSinceFailureSet))
+			throw new Error('Connection terminated unexpectedly');
 		const hashed = items.map(hash);
-		const row = this.rows.get(key);
+		const row = await this.read(key);
 		if (!row) {
+			// n8n inserts the first row: a second insert of the same row fails
+			if (this.rows.has(key))
+				throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
 			const data = options.maxEntries ? hashed.slice(-options.maxEntries) : hashed;
 			this.rows.set(key, { mode: options.mode, data });
 			return { new: items, processed: [] };
@@ -54,6 +67,7 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 			}
 		});
 		if (options.maxEntries) row.data.splice(0, row.data.length - options.maxEntries);
+		this.rows.set(key, row);
 		return result;
 	}
 
@@ -65,12 +79,22 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 	): Promise<void> {
 		const key = rowKey(scope, contextData);
 		this.calls.push({ method: 'removeProcessed', items, context: key });
-		const row = this.rows.get(key);
+		const row = await this.read(key);
 		if (!row) return;
 		for (const value of items.map(hash)) {
 			const index = row.data.indexOf(value);
 			if (index !== -1) row.data.splice(index, 1);
 		}
+		this.rows.set(key, row);
+	}
+
+	/** The row as a call reads it: when unlocked, a copy, handed over after a round trip. */
+	private async read(key: string): Promise<Row | undefined> {
+		const row = this.rows.get(key);
+		if (!this.unlocked) return row;
+		const copy = row && { mode: row.mode, data: [...row.data] };
+		await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+		return copy;
 	}
 
 	async clearAllProcessedItems(
@@ -89,10 +113,24 @@ export class InMemoryDeduplicator implements IDataDeduplicator {
 		return options.mode === 'entries' && row ? row.data.length : 0;
 	}
 
+	/** Makes the given calls of checkProcessedAndRecord, counted from now (1 = the next), fail. */
+	failWith(calls: number[]): void {
+		this.failingCalls = new Set(calls);
+		this.callsSinceFailureSet = 0;
+	}
+
+	/** Whether any row holds `value` (tests check a record survived). */
+	holds(value: DeduplicationItemTypes): boolean {
+		const hashed = hash(value);
+		return [...this.rows.values()].some((row) => row.data.includes(hashed));
+	}
+
 	/** Forgets everything (between tests). */
 	clear(): void {
 		this.rows.clear();
 		this.calls.length = 0;
+		this.unlocked = false;
+		this.failWith([]);
 	}
 }
 

@@ -1,6 +1,7 @@
 import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
 import { tikTokOperationError } from '../errors/nodeErrors';
+import { cancelSignalOf, pauseUnlessCancelled } from '../utils/pause';
 
 /**
  * Never a second publish request for the same item of the same execution, whoever runs the node again:
@@ -10,9 +11,14 @@ import { tikTokOperationError } from '../errors/nodeErrors';
  *
  * n8n keeps the store's hashes in one row per workflow and node, read and rewritten whole without a lock:
  * `maxEntries` bounds that row (two entries per publish: sent, uploaded), and two executions of the same
- * node recording at the same instant on two workers can overwrite each other's entry (see the README).
+ * node recording at the same instant on two workers can overwrite each other's entry. So every entry is
+ * read back after it is written, and written again when it was lost (see `record`).
  */
 export const PUBLISH_GUARD_STORE: ICheckProcessedOptions = { mode: 'entries', maxEntries: 2000 };
+
+/** Reads back after a record (each that finds an entry lost writes it again), and their mean pause */
+const READ_BACKS = 6;
+const READ_BACK_PAUSE_MS = 40;
 
 /** What this process remembers of its own attempts: exact time and publish ID for the error message. */
 interface LocalAttempt {
@@ -63,14 +69,16 @@ export async function claimPublish(
 	}
 	const key = `${executionId}:${this.getNode().name}:${itemIndex}`;
 	const uploadedKey = `${key}:uploaded`;
-	const recorded = await this.helpers
-		.checkProcessedAndRecord([key], 'node', PUBLISH_GUARD_STORE)
+	// A first record can fail when another execution creates the store's row at the same instant: once more
+	const recorded = await record
+		.call(this, [key])
+		.catch(async () => await record.call(this, [key]))
 		.catch((error: Error) => error);
 	if (recorded instanceof Error) {
 		this.logger.warn('TikTok: publishing without the repeat guard', { reason: recorded.message });
 		return NO_GUARD;
 	}
-	if (recorded.processed.length > 0) {
+	if (recorded === 'was recorded') {
 		const local = localAttempts.get(key);
 		const firstAttemptUploaded =
 			transfer === 'pull' || (local?.uploaded ?? (await wasRecorded.call(this, uploadedKey)));
@@ -89,9 +97,34 @@ export async function claimPublish(
 		},
 		uploaded: async () => {
 			attempt.uploaded = true;
-			await this.helpers.checkProcessedAndRecord([uploadedKey], 'node', PUBLISH_GUARD_STORE);
+			// With the first key again: a record lost since is restored
+			await record.call(this, [uploadedKey, key]);
 		},
 	};
+}
+
+/**
+ * Records `keys`, or finds the first recorded. A new record is read back, after a short random pause, until
+ * two reads in a row find it: n8n writes back the row it read at the start of each call, so another
+ * execution's write at the same instant can drop the entry, and a read-back (which writes too) puts it back.
+ * The pauses spread the executions that collided, as a network backs off. Only the first call's failure
+ * is thrown: once the record is written, a failed read-back leaves it as it is.
+ */
+async function record(
+	this: IExecuteFunctions,
+	keys: string[],
+): Promise<'was recorded' | 'recorded'> {
+	const store = async () =>
+		await this.helpers.checkProcessedAndRecord(keys, 'node', PUBLISH_GUARD_STORE);
+	if ((await store()).processed.includes(keys[0])) return 'was recorded';
+	const signal = cancelSignalOf(this);
+	for (let readBack = 1, found = 0; readBack <= READ_BACKS && found < 2; readBack++) {
+		if (await pauseUnlessCancelled(READ_BACK_PAUSE_MS * (0.5 + Math.random()), signal)) break;
+		const back = await store().catch(() => undefined);
+		if (!back) break;
+		found = back.new.length === 0 ? found + 1 : 0;
+	}
+	return 'recorded';
 }
 
 /** Whether `key` is in the store, leaving the store as it was (n8n has no read-only lookup). */

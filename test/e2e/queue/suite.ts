@@ -509,6 +509,13 @@ export function defineQueueSuite(line: LineKey): void {
 					expect(received.every((u) => u?.complete)).toBe(true);
 					expect(new Set(received.map((u) => u!.sha256))).toEqual(new Set(sha.small));
 					expect(Object.keys(perWorker).sort()).toEqual(cluster.workers.map((w) => w.name).sort());
+					// The guard's records (sent and uploaded, per execution) all survived n8n's unlocked store
+					const row = await cluster.postgres.sql(
+						`SELECT value FROM processed_data WHERE "workflowId" = '${ID.wfTen}'`,
+					);
+					const guardEntries = row ? (JSON.parse(row) as { data: unknown[] }).data.length : 0;
+					measured('case 4 guard records', { guardEntries, expected: 2 * CONCURRENT });
+					expect(guardEntries).toBe(2 * CONCURRENT);
 				},
 				8 * 60_000,
 			);

@@ -128,13 +128,56 @@ describe('the same execution run again (n8n re-queues a job whose worker stopped
 		const calls = deduplicationStore.calls
 			.slice(callsBefore)
 			.filter((call) => call.method === 'checkProcessedAndRecord');
-		expect(calls.map((call) => call.items[0])).toEqual([
-			`${executionId}:Node Under Test:0`,
-			`${executionId}:Node Under Test:0:uploaded`,
-			`${executionId}:Node Under Test:1`,
-			`${executionId}:Node Under Test:1:uploaded`,
+		// Each record is read back until two reads in a row find it; the second also restores the first key
+		const sent = (item: number) => [`${executionId}:Node Under Test:${item}`];
+		const uploaded = (item: number) => [
+			`${executionId}:Node Under Test:${item}:uploaded`,
+			`${executionId}:Node Under Test:${item}`,
+		];
+		expect(calls.map((call) => call.items)).toEqual([
+			...[sent(0), sent(0), sent(0)],
+			...[uploaded(0), uploaded(0), uploaded(0)],
+			...[sent(1), sent(1), sent(1)],
+			...[uploaded(1), uploaded(1), uploaded(1)],
 		]);
 		expect(new Set(calls.map((call) => call.context)).size).toBe(1);
+	});
+});
+
+describe("a failing deduplication store (n8n's database)", () => {
+	afterEach(() => deduplicationStore.failWith([]));
+
+	test.each([
+		['the first record fails once (another execution created the row): tried again', [1]],
+		['a read-back fails: the record written before it stands', [2]],
+	])('%s; published once, and a repeat is refused', async (_, failing) => {
+		const executionId = newExecutionId();
+		const since = counts();
+		deduplicationStore.failWith(failing);
+		const first = await runPublish(emu, { file: clip, parameters: DIRECT, executionId });
+		expect(first.errorText).toBe('');
+		expect(first.logText).not.toContain('without the repeat guard');
+		const again = await runPublish(emu, {
+			file: clip,
+			parameters: DIRECT,
+			executionId,
+			continueOnFail: true,
+		});
+		expect(again.output[0].json.code).toBe('publish_already_attempted');
+		expect(since()).toEqual({ inits: 1, tasks: 1 });
+	});
+
+	test('the record fails twice: published without the guard, with a warning', async () => {
+		const since = counts();
+		deduplicationStore.failWith([1, 2]);
+		const run = await runPublish(emu, {
+			file: clip,
+			parameters: DIRECT,
+			executionId: newExecutionId(),
+		});
+		expect(run.errorText).toBe('');
+		expect(run.logText).toContain('publishing without the repeat guard');
+		expect(since()).toEqual({ inits: 1, tasks: 1 });
 	});
 });
 
@@ -232,4 +275,60 @@ describe('429 on the publish request', () => {
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
 		expect(since()).toEqual({ inits: 1, tasks: 0 });
 	});
+});
+
+describe("n8n's store, read and rewritten without a lock, under executions of the node at the same instant", () => {
+	const DRAFT = { postMode: 'draft' };
+	const keysOf = (executionId: string) => [
+		`${executionId}:Node Under Test:0`,
+		`${executionId}:Node Under Test:0:uploaded`,
+	];
+
+	beforeEach(() => {
+		deduplicationStore.unlocked = true;
+		emu.updateSettings({ rateLimits: { inboxInit: Number.POSITIVE_INFINITY } });
+	});
+	afterEach(() => {
+		deduplicationStore.unlocked = false;
+		emu.updateSettings({ rateLimits: { inboxInit: 6 } });
+	});
+
+	test.each([
+		['the row exists', false],
+		['the first records create the row', true],
+	])(
+		'ten executions, %s: every record is read back and kept, and a repeat of each is refused',
+		async (_, freshRow) => {
+			if (freshRow) deduplicationStore.clear();
+			deduplicationStore.unlocked = true;
+			const ids = Array.from({ length: 10 }, newExecutionId);
+			const since = counts();
+			const runs = await Promise.all(
+				ids.map(
+					async (executionId) =>
+						await runPublish(emu, { file: clip, parameters: DRAFT, executionId }),
+				),
+			);
+			expect(runs.map((run) => run.errorText)).toEqual(ids.map(() => ''));
+			// No run fell back to publishing without the guard
+			expect(runs.some((run) => run.logText.includes('without the repeat guard'))).toBe(false);
+			expect(since()).toEqual({ inits: 10, tasks: 10 });
+			expect(ids.flatMap(keysOf).filter((key) => !deduplicationStore.holds(key))).toEqual([]);
+			const again = await Promise.all(
+				ids.map(
+					async (executionId) =>
+						await runPublish(emu, {
+							file: clip,
+							parameters: DRAFT,
+							executionId,
+							continueOnFail: true,
+						}),
+				),
+			);
+			expect(again.map((run) => run.output[0].json.code)).toEqual(
+				ids.map(() => 'publish_already_attempted'),
+			);
+			expect(since()).toEqual({ inits: 10, tasks: 10 });
+		},
+	);
 });
