@@ -541,6 +541,21 @@ export function defineE2ESuite(line: LineKey): void {
 				const base = await n8n.startServer();
 				try {
 					const url = `${base}webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
+					// n8n registers an active workflow's webhooks after its REST API answers (2.x can take seconds
+					// longer): until then the URL is a 404. An unsigned probe is refused by the node and runs
+					// nothing, as the forged event below.
+					await waitFor(
+						'the production webhook to be registered',
+						async () => {
+							const probe = await fetch(url, {
+								method: 'POST',
+								headers: { 'Content-Type': 'application/json' },
+								body: '{}',
+							}).catch(() => undefined);
+							return probe && probe.status !== 404 ? true : undefined;
+						},
+						{ timeoutMs: 60_000, intervalMs: 500 },
+					);
 					const event = {
 						url,
 						event: 'post.publish.complete',
