@@ -1,4 +1,4 @@
-import type { ResponseBody } from '../../shared/transport/download';
+import type { PipeableBody, ResponseBody } from '../../shared/transport/download';
 
 /** What identifies one version of a file at a URL: its size and the validators the server sent. */
 export interface RemoteVersion {
@@ -89,12 +89,12 @@ export class Download {
 	 * The body itself, for a PUT to send as it is, when nothing was read from it yet and it declares exactly
 	 * its bytes; undefined otherwise. A Download whose body was taken is spent.
 	 */
-	takeBody(): ResponseBody | undefined {
+	takeBody(): PipeableBody | undefined {
 		const { body } = this;
 		if (!this.exact || this.iterator || typeof body.pipe !== 'function' || !body.on)
 			return undefined;
 		this.position = this.end;
-		return body;
+		return body as PipeableBody;
 	}
 
 	/**

@@ -1,6 +1,6 @@
 import { isTransient, RETRY_POLICIES, retryDelayMs } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
-import type { DownloadOutcome, ResponseBody } from '../../shared/transport/download';
+import type { DownloadOutcome, PipeableBody, ResponseBody } from '../../shared/transport/download';
 import { pauseUnlessCancelled } from '../../shared/utils/pause';
 import { ChunkBody } from './chunkBody';
 import { SerialReads, SourceStoppedError } from './chunkSource';
@@ -43,7 +43,7 @@ interface Retries {
 
 /** A response body handed to a PUT as it is, and how its download went */
 interface PipedBody {
-	body: ResponseBody;
+	body: PipeableBody;
 	ended: boolean;
 	/** Why the download broke off before its end, which broke the PUT off too */
 	problem?: string;
@@ -79,7 +79,7 @@ class UrlSource implements UploadSource {
 		const retries = await this.retriesFor(start);
 		// The chunk's GET is answered before its PUT starts: a changed or vanished file sends nothing
 		const download = await this.reads.run(async () => await this.positionAt(start, end, retries));
-		const whole = this.ranges ? download.takeBody() : undefined;
+		const whole = download.takeBody();
 		if (whole) {
 			this.download = undefined;
 			return this.handToPut(whole, end, end - start);
@@ -124,16 +124,16 @@ class UrlSource implements UploadSource {
 	 * Hands the body to the PUT. Listeners added before the PUT's own learn first how the download ended;
 	 * the next chunk's GET goes out once this one's last byte has arrived.
 	 */
-	private handToPut(body: ResponseBody, end: number, length: number): ResponseBody {
+	private handToPut(body: PipeableBody, end: number, length: number): PipeableBody {
 		const piped: PipedBody = { body, ended: false };
-		body.on?.('end', () => {
+		body.on('end', () => {
 			piped.ended = true;
 			if (end < this.size) this.prefetch(end, length);
 		});
-		body.on?.('error', (error) => {
+		body.on('error', (error) => {
 			piped.problem ??= describeProblem(error);
 		});
-		body.on?.('close', () => {
+		body.on('close', () => {
 			if (!piped.ended) piped.problem ??= 'the connection was cut';
 		});
 		this.piped = piped;

@@ -30,6 +30,9 @@ export interface ResponseBody extends AsyncIterable<Buffer> {
 	on?(event: 'end' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
 }
 
+/** A response body that is a Node stream: one request's body as it is, telling how it ended. */
+export type PipeableBody = ResponseBody & Required<Pick<ResponseBody, 'pipe' | 'on'>>;
+
 export interface DownloadResponse {
 	status: number;
 	/** Lower-case names */
